@@ -38,10 +38,12 @@ public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
 
     /// - Parameter timeout: the longest one request may take, connection and body included.
+    ///   Rounded up to whole seconds: FoundationNetworking fires sub-second timeouts at once.
     public init(timeout: Duration = .seconds(30)) {
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout.seconds
-        configuration.timeoutIntervalForResource = timeout.seconds
+        let seconds = max(1, timeout.seconds.rounded(.up))
+        configuration.timeoutIntervalForRequest = seconds
+        configuration.timeoutIntervalForResource = seconds
         configuration.httpMaximumConnectionsPerHost = 16
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
