@@ -163,3 +163,10 @@ extension APIError {
         return .seconds(seconds)
     }
 }
+
+extension APIError {
+    /// The gateway-error classification, exposed for table-driven tests.
+    public static func classifyForTesting(type: String?, code: String, subCode: String?, message: String) -> APIError {
+        classify(method: "test", type: type, code: code, subCode: subCode, message: message, requestID: nil)
+    }
+}

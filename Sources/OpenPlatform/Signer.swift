@@ -75,3 +75,21 @@ public struct Signer: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Signer {
+    /// What `alifeed sign` prints: the method, the signed string with the secret masked, the
+    /// signature and the form body to send. The secret itself never appears.
+    public func report(_ parameters: [String: String], secret: Secret, apiPath: String? = nil) -> String {
+        var params = parameters
+        if params["sign_method"] == nil { params["sign_method"] = method.rawValue }
+        let signature = sign(params, secret: secret, apiPath: apiPath)
+        var body = params
+        body["sign"] = signature
+        return """
+            sign_method:   \(method.rawValue)
+            signed string: \(maskedSignedString(params, apiPath: apiPath))
+            sign:          \(signature)
+            form body:     \(FormEncoding.encode(body))
+            """
+    }
+}

@@ -436,3 +436,15 @@ extension SandboxCatalog {
         return text
     }
 }
+
+extension SandboxCatalog {
+    /// Titles of a keyword's whole result list (tests and reports).
+    public func searchTitles(keywords: String, day: Int = 0) -> [String] {
+        results(keywords: keywords, categoryIDs: [], hotOnly: false).map { product($0, day: day).title }
+    }
+
+    /// Product ids of a keyword's whole result list, in relevance order.
+    public func searchIDs(keywords: String) -> [Int64] {
+        results(keywords: keywords, categoryIDs: [], hotOnly: false).map(productID)
+    }
+}

@@ -34,14 +34,6 @@ struct SignCommand: ParsableCommand {
             }
             params[String(item[..<eq])] = String(item[item.index(after: eq)...])
         }
-        if params["sign_method"] == nil { params["sign_method"] = method.rawValue }
-        let signer = Signer(method: method)
-        let signature = signer.sign(params, secret: Secret(secret), apiPath: apiPath)
-        print("sign_method:   \(method.rawValue)")
-        print("signed string: \(signer.maskedSignedString(params, apiPath: apiPath))")
-        print("sign:          \(signature)")
-        var body = params
-        body["sign"] = signature
-        print("form body:     \(FormEncoding.encode(body))")
+        print(Signer(method: method).report(params, secret: Secret(secret), apiPath: apiPath))
     }
 }
