@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(name: "Catalog", swiftSettings: strictSettings),
@@ -42,11 +44,37 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "Extract",
+            dependencies: ["Catalog", "OpenPlatform", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Transform",
+            dependencies: ["Catalog", "OpenPlatform", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Load",
+            dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "Catalog", "OpenPlatform", "Sandbox", "Extract", "Transform", "Load",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "alifeed",
             dependencies: [
                 "OpenPlatform",
                 "Sandbox",
+                "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,5 +88,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "OpenPlatform"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: [
+                "Pipeline", "Sandbox", "OpenPlatform", "Catalog", "Load", "Transform", "Extract",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            resources: [.copy("Golden")],
+            swiftSettings: strictSettings
+        ),
     ]
 )

@@ -1,0 +1,152 @@
+public import Foundation
+
+/// A product of the catalog, normalized from whatever the gateway sent: exact money, parsed
+/// rates, its images, categories and shop, and every keyword it was found under.
+public struct Product: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64
+    public var skuID: Int64?
+    public var title: String
+    /// The canonical item URL, `https://www.aliexpress.com/item/<id>.html`.
+    public var detailURL: String
+    public var salePrice: Money
+    /// The price before discount, when the gateway gave one.
+    public var originalPrice: Money?
+    public var discount: Percentage?
+    public var images: ImageSet
+    /// Top level first.
+    public var categories: [Category]
+    public var shop: Shop?
+    public var commission: Commission
+    /// Positive feedback rate (`evaluate_rate`).
+    public var rating: Percentage?
+    /// Sales in the last 30 days.
+    public var volume30d: Int?
+    /// Where the product was found, in the order it was found (keyword order, page, rank).
+    public var hits: [KeywordHit]
+    /// The affiliate link generated for this run; `nil` when the platform gave none.
+    public var affiliateLink: AffiliateLink?
+
+    public init(
+        id: Int64, skuID: Int64? = nil, title: String, detailURL: String, salePrice: Money, originalPrice: Money? = nil,
+        discount: Percentage? = nil, images: ImageSet = ImageSet(), categories: [Category] = [], shop: Shop? = nil,
+        commission: Commission = Commission(), rating: Percentage? = nil, volume30d: Int? = nil, hits: [KeywordHit] = [],
+        affiliateLink: AffiliateLink? = nil
+    ) {
+        self.id = id
+        self.skuID = skuID
+        self.title = title
+        self.detailURL = detailURL
+        self.salePrice = salePrice
+        self.originalPrice = originalPrice
+        self.discount = discount
+        self.images = images
+        self.categories = categories
+        self.shop = shop
+        self.commission = commission
+        self.rating = rating
+        self.volume30d = volume30d
+        self.hits = hits
+        self.affiliateLink = affiliateLink
+    }
+
+    /// The canonical item URL for a product id: what `link.generate` is given.
+    public static func canonicalURL(id: Int64) -> String { "https://www.aliexpress.com/item/\(id).html" }
+
+    /// The keywords it was found under, without repeats, in first-found order.
+    public var keywords: [String] {
+        var seen = Set<String>()
+        return hits.map(\.keyword).filter { seen.insert($0).inserted }
+    }
+}
+
+/// The main image and the gallery (main image not repeated), plus an optional video.
+public struct ImageSet: Sendable, Hashable, Codable {
+    public var main: String?
+    public var gallery: [String]
+    public var video: String?
+
+    public init(main: String? = nil, gallery: [String] = [], video: String? = nil) {
+        self.main = main
+        self.gallery = gallery
+        self.video = video
+    }
+
+    /// Main image first, then the gallery.
+    public var all: [String] { (main.map { [$0] } ?? []) + gallery }
+}
+
+/// A category with its level (1 = top).
+public struct Category: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var name: String
+    public var level: Int
+
+    public init(id: Int64, name: String, level: Int) {
+        self.id = id
+        self.name = name
+        self.level = level
+    }
+}
+
+public struct Shop: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var name: String?
+    public var url: String?
+
+    public init(id: Int64, name: String? = nil, url: String? = nil) {
+        self.id = id
+        self.name = name
+        self.url = url
+    }
+}
+
+/// Commission rates as the platform states them.
+public struct Commission: Sendable, Hashable, Codable {
+    public var rate: Percentage?
+    public var hotRate: Percentage?
+
+    public init(rate: Percentage? = nil, hotRate: Percentage? = nil) {
+        self.rate = rate
+        self.hotRate = hotRate
+    }
+
+    /// The better of the two rates.
+    public var best: Percentage? {
+        switch (rate, hotRate) {
+        case let (a?, b?): max(a, b)
+        case let (a?, nil): a
+        case let (nil, b?): b
+        default: nil
+        }
+    }
+}
+
+/// One sighting of a product in a keyword's results.
+public struct KeywordHit: Sendable, Hashable, Codable {
+    public var keyword: String
+    public var page: Int
+    /// 1-based position within the page.
+    public var rank: Int
+
+    public init(keyword: String, page: Int, rank: Int) {
+        self.keyword = keyword
+        self.page = page
+        self.rank = rank
+    }
+}
+
+/// An affiliate link made for a product in one run (links expire, so they are never reused).
+public struct AffiliateLink: Sendable, Hashable, Codable {
+    public var url: String
+    public var trackingID: String
+    public var generatedAt: Date
+    /// `promotion_link_type`: 0 normal, 2 hot.
+    public var linkType: Int
+
+    public init(url: String, trackingID: String, generatedAt: Date, linkType: Int) {
+        self.url = url
+        self.trackingID = trackingID
+        self.generatedAt = generatedAt
+        self.linkType = linkType
+    }
+}

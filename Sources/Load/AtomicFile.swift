@@ -1,0 +1,79 @@
+public import Foundation
+
+/// A file written beside its target and renamed into place only on ``commit()``, so a reader sees
+/// the old file or the new one, never half of either, and a failed run leaves the old one.
+public final class AtomicFile {
+    public let target: URL
+    public let temporary: URL
+    private var handle: FileHandle?
+    private var buffer = Data()
+    private let bufferLimit = 1 << 20
+    public private(set) var bytesWritten = 0
+
+    public init(target: URL) throws {
+        self.target = target
+        let directory = target.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        temporary = directory.appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+            throw LoadError.cannotWrite(path: target.path, reason: "cannot create a temporary file in \(directory.path)")
+        }
+        handle = try FileHandle(forWritingTo: temporary)
+    }
+
+    deinit {
+        if handle != nil { discard() }
+    }
+
+    public func write(_ text: String) throws { try write(Data(text.utf8)) }
+
+    public func write(_ data: Data) throws {
+        buffer.append(data)
+        bytesWritten += data.count
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    private func flush() throws {
+        guard let handle, !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes out, syncs to disk and closes the temporary file; ``commit()`` then publishes it.
+    public func finish() throws {
+        try flush()
+        try handle?.synchronize()
+        try handle?.close()
+        handle = nil
+    }
+
+    /// Renames the finished temporary file over the target.
+    public func commit() throws {
+        if handle != nil { try finish() }
+        if rename(temporary.path, target.path) != 0 {
+            throw LoadError.cannotWrite(path: target.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Deletes the temporary file; the target is untouched.
+    public func discard() {
+        try? handle?.close()
+        handle = nil
+        try? FileManager.default.removeItem(at: temporary)
+    }
+}
+
+public enum LoadError: Error, CustomStringConvertible {
+    case cannotWrite(path: String, reason: String)
+    case database(path: String, reason: String)
+    case newerSchema(path: String, found: Int, supported: Int)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        case .database(let path, let reason): "catalog database \(path): \(reason)"
+        case .newerSchema(let path, let found, let supported):
+            "catalog database \(path) has schema version \(found), newer than this alifeed supports (\(supported)); upgrade alifeed or use another file"
+        }
+    }
+}

@@ -1,0 +1,289 @@
+public import Foundation
+import Catalog
+import Extract
+import Load
+public import Logging
+import OpenPlatform
+import Sandbox
+import Synchronization
+import Transform
+
+/// How one `alifeed run` behaves beyond what the pipeline file says.
+public struct RunOptions: Sendable {
+    /// Overrides `source.endpoint` (a staging gateway, a standalone sandbox).
+    public var endpoint: PipelineSpec.Endpoint?
+    public var progress: ProgressReporter
+    public var logger: Logger
+    /// The clock for run ids and timestamps.
+    public var now: @Sendable () -> Date
+
+    public init(
+        endpoint: PipelineSpec.Endpoint? = nil, progress: ProgressReporter = ProgressReporter(style: .quiet),
+        logger: Logger = Logger(label: "alifeed", factory: { _ in SwiftLogNoOpLogHandler() }),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.endpoint = endpoint
+        self.progress = progress
+        self.logger = logger
+        self.now = now
+    }
+}
+
+/// A run that did not complete; published outputs are untouched.
+public struct RunFailure: Error, CustomStringConvertible {
+    public var message: String
+    public var underlying: (any Error)?
+
+    public var description: String {
+        if let underlying { return "\(message): \(underlying)" }
+        return message
+    }
+}
+
+/// The plan `--dry-run` prints: what a run would do at most, and how long the rate limit makes it.
+public struct RunPlan: Sendable, CustomStringConvertible {
+    public var keywords: Int
+    public var maxPages: Int
+    public var maxLinkCalls: Int
+    public var qps: Double
+    public var endpoint: String
+
+    public var maxAPICalls: Int { maxPages + maxLinkCalls }
+    public var minimumSeconds: Double { Double(maxAPICalls) / max(qps, 0.001) }
+
+    public var description: String {
+        """
+        plan (nothing is called in a dry run):
+          endpoint        \(endpoint)
+          keywords        \(keywords)
+          max pages       \(maxPages)
+          max API calls   \(maxAPICalls) (\(maxPages) searches + up to \(maxLinkCalls) link batches)
+          time at \(String(format: "%g", qps)) QPS  at least \(Self.duration(minimumSeconds)) for all calls
+        """
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded(.up))
+        return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
+    }
+}
+
+/// Carries out a pipeline: extract → transform → load, then the summary.
+public struct PipelineRunner: Sendable {
+    public let spec: PipelineSpec
+    public let options: RunOptions
+
+    public init(spec: PipelineSpec, options: RunOptions = RunOptions()) {
+        self.spec = spec
+        self.options = options
+    }
+
+    public var plan: RunPlan {
+        let pages = spec.extract.keywords.count * spec.extract.pages
+        let maxProducts = pages * spec.extract.pageSize
+        let linkCalls = spec.transform.links.enabled ? (maxProducts + spec.transform.links.batchSize - 1) / spec.transform.links.batchSize : 0
+        return RunPlan(
+            keywords: spec.extract.keywords.count, maxPages: pages, maxLinkCalls: linkCalls, qps: spec.source.rateLimit.qps,
+            endpoint: (options.endpoint ?? spec.source.endpoint).description)
+    }
+
+    /// Runs the pipeline. Throws ``RunFailure`` (or an ``APIError`` inside it) when the run fails.
+    public func run() async throws -> RunSummary {
+        let endpoint = options.endpoint ?? spec.source.endpoint
+        var sandbox: SandboxServer?
+        let url: URL
+        switch endpoint {
+        case .url(let given): url = given
+        case .sandbox:
+            let server = try await startSandbox()
+            sandbox = server
+            url = server.url
+        }
+        do {
+            let summary = try await run(endpointURL: url, endpointLabel: endpoint.description)
+            await sandbox?.stop()
+            return summary
+        } catch {
+            await sandbox?.stop()
+            throw error
+        }
+    }
+
+    private func startSandbox() async throws -> SandboxServer {
+        var apps: [SandboxApp] = [.demo, .limited]
+        // Real credentials on the sandbox work too: nothing but the endpoint changes between them.
+        if !apps.contains(where: { $0.appKey == spec.source.appKey }) {
+            apps.append(SandboxApp(
+                appKey: spec.source.appKey, appSecret: spec.source.appSecret.reveal(),
+                trackingIDs: Set([spec.source.trackingID ?? "default", "default"])))
+        }
+        do {
+            return try await SandboxServer.start(
+                configuration: SandboxConfiguration(seed: spec.source.sandboxSeed, apps: apps, day: spec.source.sandboxDay))
+        } catch {
+            throw RunFailure(message: "could not start the built-in sandbox", underlying: error)
+        }
+    }
+
+    private func run(endpointURL: URL, endpointLabel: String) async throws -> RunSummary {
+        let startedAt = options.now()
+        let runID = Self.runID(name: spec.name, at: startedAt)
+        let source = spec.source
+        let client = OpenPlatformClient(
+            configuration: ClientConfiguration(
+                endpoint: endpointURL,
+                credentials: Credentials(appKey: source.appKey, appSecret: source.appSecret, trackingID: source.trackingID),
+                signMethod: source.signMethod, rateLimit: source.rateLimit, retry: source.retry),
+            logger: options.logger)
+        let progress = options.progress
+
+        // Extract.
+        let extract = spec.extract
+        let template = ProductQuery(
+            categoryIDs: extract.categoryIDs, pageSize: extract.pageSize, sort: extract.sort, minSalePrice: extract.minPrice,
+            maxSalePrice: extract.maxPrice, platformProductType: extract.platformProductType, shipToCountry: extract.shipToCountry,
+            targetCurrency: extract.targetCurrency, targetLanguage: extract.targetLanguage, trackingID: source.trackingID)
+        let plan = PagePlan(keywords: extract.keywords, pagesPerKeyword: extract.pages, template: template)
+        let collected = PageCollector()
+        progress.begin("extract", total: plan.maxPages)
+        let outcomes: [KeywordOutcome]
+        do {
+            outcomes = try await Extractor(client: client).run(plan) { page in
+                collected.add(page)
+                progress.advance(products: page.page.products.count)
+            }
+        } catch {
+            progress.finish()
+            throw RunFailure(message: "extract failed; previous outputs are untouched", underlying: error)
+        }
+        progress.finish()
+
+        // Transform, in output order: keyword order, page, rank.
+        var assembler = CatalogAssembler(dedupe: spec.transform.dedupe)
+        var pagesFetched = 0
+        for page in collected.ordered() {
+            assembler.add(page: page.page.products, keyword: page.keyword, pageNo: page.pageNo)
+            pagesFetched += 1
+        }
+        let filters = spec.transform.filters
+        let filter = ProductFilter(
+            minPrice: filters.minPrice, maxPrice: filters.maxPrice, minRating: filters.minRating, minVolume: filters.minVolume,
+            minCommission: filters.minCommission)
+        var products = assembler.products.filter { filter.rejection($0) == nil }
+        let filteredOut = assembler.products.count - products.count
+        var missingLinks: [Int64] = []
+        var linksGenerated = 0
+        if spec.transform.links.enabled, let tracking = source.trackingID, !products.isEmpty {
+            progress.begin("links", total: products.count)
+            let generator = LinkGenerator(
+                client: client, linkType: spec.transform.links.promotionLinkType, batchSize: spec.transform.links.batchSize,
+                trackingID: tracking)
+            let outcome: LinkGenerator.Outcome
+            do {
+                let batch = spec.transform.links.batchSize
+                outcome = try await generator.generate(for: products.map(\.id), now: options.now) { _ in progress.advance(by: batch) }
+            } catch {
+                progress.finish()
+                throw RunFailure(message: "affiliate link generation failed; previous outputs are untouched", underlying: error)
+            }
+            progress.finish()
+            for index in products.indices { products[index].affiliateLink = outcome.links[products[index].id] }
+            missingLinks = outcome.missing
+            linksGenerated = outcome.links.count
+        }
+        guard !products.isEmpty else {
+            throw RunFailure(message: "the run produced no products (\(assembler.productsSeen) fetched, \(filteredOut) filtered out); previous outputs are untouched")
+        }
+
+        // Load: stage every sink, then publish them all.
+        var kept: [String: Int] = [:]
+        for product in products {
+            for keyword in product.keywords { kept[keyword, default: 0] += 1 }
+        }
+        let keywordStats = outcomes.map {
+            KeywordStat(keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched, productsKept: kept[$0.keyword] ?? 0)
+        }
+        let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: keywordStats)
+        var staged: [(label: String, rows: Int, output: any StagedOutput)] = []
+        do {
+            for sinkSpec in spec.load {
+                let sink = Self.makeSink(sinkSpec)
+                let (rows, output) = try sink.stage(products, context: context)
+                staged.append((sink.label, rows, output))
+            }
+            // The catalog transaction first: if it fails, no feed has been replaced yet.
+            let ordered = staged.filter { $0.label.hasPrefix("sqlite") } + staged.filter { !$0.label.hasPrefix("sqlite") }
+            for entry in ordered { try entry.output.commit() }
+        } catch {
+            for entry in staged { entry.output.discard() }
+            throw RunFailure(message: "load failed; previous outputs are untouched", underlying: error)
+        }
+
+        let statistics = await client.statistics()
+        let finishedAt = options.now()
+        let perKeyword = outcomes.map {
+            RunSummary.KeywordResult(
+                keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched,
+                productsFetched: $0.productsFetched, productsKept: kept[$0.keyword] ?? 0)
+        }
+        var problems = assembler.issues.prefix(20).map(\.description)
+        if !missingLinks.isEmpty {
+            problems.append("\(missingLinks.count) products got no affiliate link this run (the platform left them out); their feed rows have no link")
+        }
+        let summary = RunSummary(
+            pipeline: spec.name, runID: runID, status: "succeeded", endpoint: endpointLabel, startedAt: startedAt,
+            finishedAt: finishedAt, durationSeconds: finishedAt.timeIntervalSince(startedAt), keywords: plan.keywords.count,
+            pages: pagesFetched, apiCalls: statistics.requests, retries: statistics.retries, bans: statistics.bans,
+            productsFetched: assembler.productsSeen, products: products.count, duplicatesMerged: assembler.duplicatesMerged,
+            filteredOut: filteredOut, invalidProducts: assembler.issues.count, linksGenerated: linksGenerated,
+            linksMissing: missingLinks.count, productsWithoutLink: Array(missingLinks.prefix(100)),
+            sinks: staged.map { RunSummary.SinkResult(sink: $0.label, rows: $0.rows) }, perKeyword: perKeyword, problems: problems)
+        try writeSummary(summary)
+        return summary
+    }
+
+    static func makeSink(_ spec: PipelineSpec.SinkSpec) -> any Sink {
+        switch spec.kind {
+        case .sqlite: SQLiteCatalogSink(path: spec.path)
+        case .csv: GenericCSVSink(url: URL(fileURLWithPath: spec.path), label: "csv \(spec.path)")
+        case .xml: GenericXMLSink(url: URL(fileURLWithPath: spec.path), label: "xml \(spec.path)")
+        }
+    }
+
+    /// Where the summary JSON goes: beside the first output.
+    public var summaryURL: URL {
+        let first = URL(fileURLWithPath: spec.load.first?.path ?? "output/\(spec.name)")
+        return first.deletingLastPathComponent().appendingPathComponent("\(spec.name)-summary.json")
+    }
+
+    private func writeSummary(_ summary: RunSummary) throws {
+        let data = summary.json()
+        do {
+            let file = try AtomicFile(target: summaryURL)
+            try file.write(data)
+            try file.commit()
+            for sink in spec.load where sink.kind == .sqlite {
+                try CatalogDatabase(path: sink.path).recordSummary(
+                    runID: summary.runID, json: String(decoding: data, as: UTF8.self), apiCalls: summary.apiCalls, pages: summary.pages)
+            }
+        } catch {
+            throw RunFailure(message: "the outputs were published but the summary could not be written", underlying: error)
+        }
+    }
+
+    static func runID(name: String, at date: Date) -> String {
+        let stamp = date.formatted(Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted))
+        return "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+    }
+}
+
+/// Pages as they arrive, handed back in output order.
+final class PageCollector: Sendable {
+    private let pages = Mutex<[FetchedPage]>([])
+
+    func add(_ page: FetchedPage) { pages.withLock { $0.append(page) } }
+
+    func ordered() -> [FetchedPage] {
+        pages.withLock { $0 }.sorted { ($0.keywordIndex, $0.pageNo) < ($1.keywordIndex, $1.pageNo) }
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import OpenPlatform
+import Yams
+
+extension SpecReader {
+    static let rootKeys = ["name", "source", "extract", "transform", "load"]
+    static let sourceKeys = ["endpoint", "app_key", "app_secret", "tracking_id", "sign_method", "rate_limit", "retry", "sandbox"]
+    static let extractKeys = [
+        "keywords", "keywords_file", "pages", "page_size", "sort", "min_price", "max_price", "category_ids",
+        "ship_to_country", "target_currency", "target_language", "platform_product_type",
+    ]
+    static let currencies = ["USD", "GBP", "CAD", "EUR", "UAH", "MXN", "TRY", "RUB", "BRL", "AUD", "INR", "JPY", "IDR", "SEK", "KRW", "ILS", "THB", "CLP", "VND"]
+    static let languages = ["EN", "RU", "PT", "ES", "FR", "ID", "IT", "TH", "JA", "AR", "VI", "TR", "DE", "HE", "KO", "NL", "PL", "MX", "CL", "IW", "IN"]
+
+    func readSpec(_ root: Node, fileURL: URL, outputDirectory: String?) -> PipelineSpec? {
+        guard let entries = mapping(root, "", allowed: Self.rootKeys) else { return nil }
+        let defaultName = fileURL.deletingPathExtension().lastPathComponent
+        var name = defaultName
+        if let node = entries["name"], let value = string(node, "name") {
+            if value.range(of: #"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#, options: .regularExpression) == nil {
+                error(node, "name", "use letters, digits, '.', '_' and '-' only (it names output and state files)")
+            } else {
+                name = value
+            }
+        }
+        let source = required(entries, "source", in: root, "").flatMap { readSource($0) }
+        let extract = required(entries, "extract", in: root, "").flatMap { readExtract($0, fileURL: fileURL) }
+        let transform = readTransform(entries["transform"])
+        let load = required(entries, "load", in: root, "").flatMap { readLoad($0, outputDirectory: outputDirectory) }
+        guard let source, let extract, let transform, let load else { return nil }
+        if transform.links.enabled, source.trackingID == nil {
+            error(entries["source"], "source.tracking_id", "affiliate links need a tracking id (or set transform.affiliate_links.enabled: false)")
+        }
+        return PipelineSpec(name: name, file: fileURL, source: source, extract: extract, transform: transform, load: load)
+    }
+
+    func readSource(_ node: Node) -> PipelineSpec.SourceSpec? {
+        guard let e = mapping(node, "source", allowed: Self.sourceKeys) else { return nil }
+        var endpoint: PipelineSpec.Endpoint? = .sandbox
+        if let value = e["endpoint"], let text = string(value, "source.endpoint") {
+            endpoint = Self.endpoint(text)
+            if endpoint == nil {
+                error(value, "source.endpoint", "expected 'sandbox' or an http(s) URL such as https://api-sg.aliexpress.com, got '\(text)'")
+            }
+        }
+        let appKeyNode = required(e, "app_key", in: node, "source")
+        let appKey = string(appKeyNode, "source.app_key")
+        let secretNode = required(e, "app_secret", in: node, "source")
+        let secret = string(secretNode, "source.app_secret")
+        if let secretNode, secret != nil, !usesEnvironment(secretNode) {
+            warning(secretNode, "source.app_secret", "the secret is written in the file; take it from the environment: ${ALIEXPRESS_APP_SECRET}")
+        }
+        let tracking = e["tracking_id"].flatMap { string($0, "source.tracking_id") }
+        var signMethod = SignMethod.sha256
+        if let value = e["sign_method"] {
+            signMethod = choice(value, "source.sign_method", SignMethod.allCases.map { ($0.rawValue, $0) }) ?? .sha256
+        }
+        var rateLimit = RateLimit()
+        if let value = e["rate_limit"], let r = mapping(value, "source.rate_limit", allowed: ["qps", "max_in_flight", "burst"]) {
+            if let qps = r["qps"].flatMap({ double($0, "source.rate_limit.qps", range: 0.01...1000) }) { rateLimit.qps = qps }
+            if let inFlight = r["max_in_flight"].flatMap({ int($0, "source.rate_limit.max_in_flight", range: 1...64) }) { rateLimit.maxInFlight = inFlight }
+            if let burst = r["burst"].flatMap({ int($0, "source.rate_limit.burst", range: 1...100) }) { rateLimit.burst = burst }
+        }
+        var retry = RetryPolicy()
+        if let value = e["retry"],
+            let r = mapping(value, "source.retry", allowed: ["max_attempts", "base_delay_ms", "max_delay_ms", "max_ban_retries"])
+        {
+            if let attempts = r["max_attempts"].flatMap({ int($0, "source.retry.max_attempts", range: 1...20) }) { retry.maxAttempts = attempts }
+            if let base = r["base_delay_ms"].flatMap({ int($0, "source.retry.base_delay_ms", range: 1...600_000) }) { retry.baseDelay = .milliseconds(base) }
+            if let maxDelay = r["max_delay_ms"].flatMap({ int($0, "source.retry.max_delay_ms", range: 1...3_600_000) }) { retry.maxDelay = .milliseconds(maxDelay) }
+            if let bans = r["max_ban_retries"].flatMap({ int($0, "source.retry.max_ban_retries", range: 0...1000) }) { retry.maxBanRetries = bans }
+        }
+        var seed: UInt64 = 1
+        var day: Int?
+        if let value = e["sandbox"], let s = mapping(value, "source.sandbox", allowed: ["seed", "day"]) {
+            if let v = s["seed"].flatMap({ int($0, "source.sandbox.seed", range: 0...Int.max) }) { seed = UInt64(v) }
+            day = s["day"].flatMap { int($0, "source.sandbox.day", range: 0...1_000_000) }
+        }
+        guard let endpoint, let appKey, let secret else { return nil }
+        if appKey.isEmpty { error(appKeyNode, "source.app_key", "must not be empty") }
+        if secret.isEmpty { error(secretNode, "source.app_secret", "must not be empty") }
+        return PipelineSpec.SourceSpec(
+            endpoint: endpoint, appKey: appKey, appSecret: Secret(secret), trackingID: tracking?.isEmpty == true ? nil : tracking,
+            signMethod: signMethod, rateLimit: rateLimit, retry: retry, sandboxSeed: seed, sandboxDay: day)
+    }
+
+    static func endpoint(_ text: String) -> PipelineSpec.Endpoint? {
+        if text.lowercased() == "sandbox" { return .sandbox }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil
+        else { return nil }
+        return .url(url)
+    }
+
+    func readExtract(_ node: Node, fileURL: URL) -> PipelineSpec.ExtractSpec? {
+        guard let e = mapping(node, "extract", allowed: Self.extractKeys) else { return nil }
+        var keywords: [String] = []
+        if let value = e["keywords"], let list = stringList(value, "extract.keywords") {
+            keywords += list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        var keywordsFile: String?
+        if let value = e["keywords_file"], let path = string(value, "extract.keywords_file") {
+            keywordsFile = path
+            let url = URL(fileURLWithPath: path, relativeTo: fileURL.deletingLastPathComponent())
+            if let text = try? String(contentsOf: url, encoding: .utf8) {
+                keywords += KeywordFile.parse(text)
+            } else {
+                error(value, "extract.keywords_file", "cannot read '\(url.path)' (paths are relative to the pipeline file)")
+            }
+        }
+        if e["keywords"] == nil && e["keywords_file"] == nil {
+            error(node, "extract.keywords", "missing required field 'keywords' (or 'keywords_file')")
+        } else if keywords.isEmpty && !diagnostics.contains(where: { $0.path.hasPrefix("extract.keywords") }) {
+            error(e["keywords"] ?? e["keywords_file"], "extract.keywords", "no keywords: give at least one")
+        }
+        var seen = Set<String>()
+        keywords = keywords.filter { seen.insert($0.lowercased()).inserted }
+        let pages = e["pages"].map { int($0, "extract.pages", range: 1...100) } ?? 1
+        let pageSize = e["page_size"].map { int($0, "extract.page_size", range: 1...50) } ?? 50
+        let sort = e["sort"].flatMap { choice($0, "extract.sort", ProductSort.allCases.map { ($0.rawValue, $0) }) }
+        let minPrice = e["min_price"].flatMap { decimal($0, "extract.min_price") }
+        let maxPrice = e["max_price"].flatMap { decimal($0, "extract.max_price") }
+        if let minPrice, let maxPrice, minPrice > maxPrice {
+            error(e["max_price"], "extract.max_price", "is below min_price (\(minPrice))")
+        }
+        var categoryIDs: [Int64] = []
+        if let value = e["category_ids"], let list = stringList(value, "extract.category_ids") {
+            for (index, text) in list.enumerated() {
+                if let id = Int64(text.trimmingCharacters(in: .whitespaces)), id > 0 { categoryIDs.append(id) }
+                else { error(value, "extract.category_ids[\(index)]", "expected a category id (a positive number), got '\(text)'") }
+            }
+        }
+        var ship: String?
+        if let value = e["ship_to_country"], let text = string(value, "extract.ship_to_country") {
+            if text.count == 2, text.allSatisfy({ $0.isASCII && $0.isLetter }) { ship = text.uppercased() }
+            else { error(value, "extract.ship_to_country", "expected a two-letter ISO country code such as US, got '\(text)'") }
+        }
+        let currency = e["target_currency"].map { choice($0, "extract.target_currency", Self.currencies.map { ($0, $0) }) } ?? "USD"
+        let language = e["target_language"].map { choice($0, "extract.target_language", Self.languages.map { ($0, $0) }) } ?? "EN"
+        let platform = e["platform_product_type"].flatMap {
+            choice($0, "extract.platform_product_type", PlatformProductType.allCases.map { ($0.rawValue, $0) })
+        }
+        guard let pages, let pageSize, let currency, let language else { return nil }
+        return PipelineSpec.ExtractSpec(
+            keywords: keywords, keywordsFile: keywordsFile, pages: pages, pageSize: pageSize, sort: sort, minPrice: minPrice,
+            maxPrice: maxPrice, categoryIDs: categoryIDs, shipToCountry: ship, targetCurrency: currency, targetLanguage: language,
+            platformProductType: platform)
+    }
+
+    func readTransform(_ node: Node?) -> PipelineSpec.TransformSpec? {
+        var links = PipelineSpec.LinkSpec(enabled: true, promotionLinkType: .normal, batchSize: 50)
+        var filters = PipelineSpec.FilterSpec()
+        var dedupe = true
+        guard let node else { return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe) }
+        guard let e = mapping(node, "transform", allowed: ["affiliate_links", "filters", "dedupe"]) else { return nil }
+        if let value = e["affiliate_links"],
+            let l = mapping(value, "transform.affiliate_links", allowed: ["enabled", "promotion_link_type", "batch_size"])
+        {
+            if let enabled = l["enabled"].flatMap({ bool($0, "transform.affiliate_links.enabled") }) { links.enabled = enabled }
+            if let type = l["promotion_link_type"].flatMap({
+                choice($0, "transform.affiliate_links.promotion_link_type", [("0", PromotionLinkType.normal), ("2", .hot), ("normal", .normal), ("hot", .hot)])
+            }) { links.promotionLinkType = type }
+            if let size = l["batch_size"].flatMap({ int($0, "transform.affiliate_links.batch_size", range: 1...50) }) { links.batchSize = size }
+        }
+        if let value = e["filters"],
+            let f = mapping(value, "transform.filters", allowed: ["min_price", "max_price", "min_rating", "min_volume", "min_commission"])
+        {
+            filters.minPrice = f["min_price"].flatMap { decimal($0, "transform.filters.min_price") }
+            filters.maxPrice = f["max_price"].flatMap { decimal($0, "transform.filters.max_price") }
+            filters.minRating = f["min_rating"].flatMap { decimal($0, "transform.filters.min_rating", allowPercent: true) }
+            filters.minVolume = f["min_volume"].flatMap { int($0, "transform.filters.min_volume", range: 0...Int.max) }
+            filters.minCommission = f["min_commission"].flatMap { decimal($0, "transform.filters.min_commission", allowPercent: true) }
+            if let rating = filters.minRating, rating > 100 { error(f["min_rating"], "transform.filters.min_rating", "is a percentage: 0...100") }
+            if let low = filters.minPrice, let high = filters.maxPrice, low > high {
+                error(f["max_price"], "transform.filters.max_price", "is below min_price (\(low))")
+            }
+        }
+        if let value = e["dedupe"], let flag = bool(value, "transform.dedupe") { dedupe = flag }
+        return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe)
+    }
+
+    func readLoad(_ node: Node, outputDirectory: String?) -> [PipelineSpec.SinkSpec]? {
+        guard case .sequence(let items) = node else {
+            error(node, "load", "expected a list of sinks such as '- {type: csv, path: output/x.csv}', got \(Self.kind(of: node))")
+            return nil
+        }
+        if items.isEmpty { error(node, "load", "no sinks: add at least one of sqlite, csv, xml") }
+        var sinks: [PipelineSpec.SinkSpec] = []
+        var paths: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "load[\(index)]"
+            guard let e = mapping(item, path, allowed: ["type", "path"]) else { continue }
+            let kind = required(e, "type", in: item, path).flatMap {
+                choice($0, "\(path).type", PipelineSpec.SinkSpec.Kind.allCases.map { ($0.rawValue, $0) })
+            }
+            guard let pathNode = required(e, "path", in: item, path), var file = string(pathNode, "\(path).path") else { continue }
+            if let outputDirectory, !file.hasPrefix("/") {
+                file = (outputDirectory as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+            }
+            if let problem = Self.writabilityProblem(file) { error(pathNode, "\(path).path", problem) }
+            if let other = paths[file] { error(pathNode, "\(path).path", "the same file as load[\(other)].path") }
+            paths[file] = index
+            if let kind { sinks.append(PipelineSpec.SinkSpec(kind: kind, path: file)) }
+        }
+        return sinks
+    }
+
+    /// Why a file could not be written there, or `nil` when it can.
+    static func writabilityProblem(_ path: String) -> String? {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return "'\(path)' is a directory" }
+        }
+        var directory = (path as NSString).deletingLastPathComponent
+        if directory.isEmpty { directory = "." }
+        // The nearest existing ancestor must be a writable directory (missing ones are created).
+        while !manager.fileExists(atPath: directory, isDirectory: &isDirectory) {
+            let parent = (directory as NSString).deletingLastPathComponent
+            if parent == directory || parent.isEmpty { directory = "."; break }
+            directory = parent
+        }
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return "cannot create a file under '\(directory)': it is not a directory"
+        }
+        guard manager.isWritableFile(atPath: directory) else { return "the directory '\(directory)' is not writable" }
+        return nil
+    }
+}
+
+/// Keyword files: one keyword per line, `#` starts a comment, blank lines ignored.
+public enum KeywordFile {
+    public static func parse(_ text: String) -> [String] {
+        text.split(whereSeparator: \.isNewline).compactMap { line in
+            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let keyword = content.trimmingCharacters(in: .whitespaces)
+            return keyword.isEmpty ? nil : keyword
+        }
+    }
+}

@@ -1,0 +1,63 @@
+public import Catalog
+public import Foundation
+public import OpenPlatform
+
+/// Fresh affiliate links for every product of a run, from `link.generate` in batches sent
+/// concurrently (the client's rate limiter paces them). Results are matched by `source_value`;
+/// a product the platform gave no link for is reported, never given an old link.
+public struct LinkGenerator: Sendable {
+    public let client: OpenPlatformClient
+    public let linkType: PromotionLinkType
+    public let batchSize: Int
+    public let trackingID: String
+
+    public init(client: OpenPlatformClient, linkType: PromotionLinkType, batchSize: Int, trackingID: String) {
+        self.client = client
+        self.linkType = linkType
+        self.batchSize = max(1, min(batchSize, 50))
+        self.trackingID = trackingID
+    }
+
+    public struct Outcome: Sendable {
+        public var links: [Int64: AffiliateLink]
+        public var missing: [Int64]
+        public var calls: Int
+    }
+
+    /// Links for `ids`, keyed by product id. `onBatch` reports progress (links done so far).
+    public func generate(for ids: [Int64], now: @escaping @Sendable () -> Date = { Date() }, onBatch: (@Sendable (Int) async -> Void)? = nil) async throws -> Outcome {
+        let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min($0 + batchSize, ids.count)]) }
+        let results = try await withThrowingTaskGroup(of: [Int64: AffiliateLink].self) { group in
+            var next = 0
+            var done = 0
+            var links: [Int64: AffiliateLink] = [:]
+            func launch() {
+                guard next < batches.count else { return }
+                let batch = batches[next]
+                next += 1
+                group.addTask {
+                    let sources = batch.map(Product.canonicalURL(id:))
+                    let result = try await client.generateLinks(sources: sources, type: linkType, trackingID: trackingID, batchSize: batchSize)
+                    let stamp = now()
+                    var found: [Int64: AffiliateLink] = [:]
+                    for (id, source) in zip(batch, sources) {
+                        if let url = result.links[source] {
+                            found[id] = AffiliateLink(url: url, trackingID: trackingID, generatedAt: stamp, linkType: linkType.rawValue)
+                        }
+                    }
+                    return found
+                }
+            }
+            for _ in 0..<min(8, batches.count) { launch() }
+            while let found = try await group.next() {
+                links.merge(found) { a, _ in a }
+                done += 1
+                await onBatch?(done * batchSize)
+                launch()
+            }
+            return links
+        }
+        let missing = ids.filter { results[$0] == nil }
+        return Outcome(links: results, missing: missing, calls: batches.count)
+    }
+}

@@ -1,0 +1,43 @@
+public import Catalog
+public import OpenPlatform
+
+/// Why a product from the gateway could not become a catalog product: names the product and field.
+public struct ProductIssue: Error, Sendable, Hashable, Codable, CustomStringConvertible {
+    public var productID: Int64
+    public var field: String
+    public var problem: String
+
+    public var description: String { "product \(productID): \(field): \(problem)" }
+}
+
+/// Wire product → ``Catalog/Product``: prices in the target currency (the store currency only
+/// when the gateway gave no target price), categories top first, the canonical item URL.
+public enum Normalizer {
+    public static func product(from wire: WireProduct, hit: KeywordHit) -> Result<Product, ProductIssue> {
+        guard let sale = wire.sale else {
+            return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "no sale price with a currency"))
+        }
+        guard sale.amount > 0 else {
+            return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "price \(sale.formatted()) is not positive"))
+        }
+        let title = wire.title ?? ""
+        guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return .failure(ProductIssue(productID: wire.productID, field: "product_title", problem: "empty title"))
+        }
+        var original = wire.original
+        if let o = original, o.currency != sale.currency { original = nil }
+        var categories: [Category] = []
+        if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName ?? "", level: 1)) }
+        if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName ?? "", level: 2)) }
+        let main = wire.mainImageURL ?? wire.smallImageURLs.first
+        var seen = Set([main].compactMap { $0 })
+        let gallery = wire.smallImageURLs.filter { seen.insert($0).inserted }
+        let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName, url: wire.shopURL) }
+        return .success(Product(
+            id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
+            salePrice: sale, originalPrice: original, discount: wire.discount,
+            images: ImageSet(main: main, gallery: gallery, video: wire.videoURL), categories: categories, shop: shop,
+            commission: Commission(rate: wire.commissionRate, hotRate: wire.hotProductCommissionRate),
+            rating: wire.evaluateRate, volume30d: wire.lastestVolume, hits: [hit]))
+    }
+}
