@@ -49,7 +49,9 @@ public struct PipelineLoader: Sendable {
         }
         let fileURL = url ?? URL(fileURLWithPath: file)
         let spec = reader.readSpec(node, fileURL: fileURL, outputDirectory: outputDirectory)
-        let diagnostics = reader.diagnostics
+        let diagnostics = reader.diagnostics.enumerated().sorted {
+            ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+        }.map(\.element)
         if let spec, !diagnostics.contains(where: { $0.severity == .error }) {
             return .success((spec, diagnostics))
         }
@@ -164,7 +166,8 @@ final class SpecReader {
             return nil
         }
         guard range.contains(value) else {
-            error(node, path, "\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            if range.upperBound == Int.max { error(node, path, "must be \(range.lowerBound) or more, got \(value)") }
+            else { error(node, path, "\(value) is out of range \(range.lowerBound)...\(range.upperBound)") }
             return nil
         }
         return value

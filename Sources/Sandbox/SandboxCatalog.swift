@@ -203,15 +203,17 @@ public struct SandboxCatalog: Sendable {
         return "https://ae-pic-a1.aliexpress-media.com/kf/S\(hex)\(letters[(b >> 40).below(letters.count)]).jpg"
     }
 
-    /// Realistic marketplace titles; about one in thirty is an edge case that feeds must survive
+    /// Realistic marketplace titles; about one in twenty-three is an edge case that feeds must survive
     /// (formula characters, markup, quotes, newlines, emoji, RTL, control characters, 300+ chars).
     func title(_ ref: ProductRef, brand: String) -> String {
         let entry = vocabulary.entries[ref.entry]
         let leaf = vocabulary.leaf(of: entry)
         let h = hash(ref, "title")
         let noun = entry.noun.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
-        if h.below(30) == 0 {
-            return SandboxCatalog.edgeTitle(kind: Int((h >> 8).below(SandboxCatalog.edgeTitleKinds)), noun: noun, features: leaf.features)
+        // Every 23rd product of a noun, cycling through the kinds, so any few keywords meet them all.
+        if ref.serial % 23 == 7 {
+            let kind = (ref.serial / 23 + ref.entry) % SandboxCatalog.edgeTitleKinds
+            return SandboxCatalog.edgeTitle(kind: kind, noun: noun, features: leaf.features)
         }
         var words: [String] = []
         if h.below(3) == 0 { words.append(Vocabulary.prefixes[(h >> 4).below(Vocabulary.prefixes.count)]) }

@@ -1,0 +1,221 @@
+import Catalog
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import GRDB
+import OpenPlatform
+import Pipeline
+import Sandbox
+import Testing
+
+/// `alifeed run` against a sandbox on a loopback port; outputs compared with what the sandbox's
+/// catalog says they must contain.
+@Suite struct EndToEndTests {
+    static let day = 10
+
+    /// What the run must produce: ids in output order (keyword order, page, rank, duplicates
+    /// merged), each with its keywords.
+    static func expected(keywords: [String], pages: Int, pageSize: Int) -> [(id: Int64, keywords: [String])] {
+        let catalog = SandboxCatalog(seed: 1)
+        var order: [Int64] = []
+        var words: [Int64: [String]] = [:]
+        for keyword in keywords {
+            for id in catalog.searchIDs(keywords: keyword).prefix(pages * pageSize) {
+                if words[id] == nil { order.append(id) }
+                if words[id, default: []].last != keyword { words[id, default: []].append(keyword) }
+            }
+        }
+        return order.map { ($0, words[$0]!) }
+    }
+
+    @Test func outputsMatchTheSandboxCatalog() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let keywords = ["wireless earbuds", "bluetooth earbuds", "usb cable"]
+        let spec = try testPipeline(directory, keywords: keywords, pages: 2, pageSize: 20)
+        let summary = try await PipelineRunner(spec: spec).run()
+        let expected = Self.expected(keywords: keywords, pages: 2, pageSize: 20)
+        let catalog = SandboxCatalog(seed: 1)
+
+        #expect(summary.products == expected.count)
+        #expect(summary.duplicatesMerged == 3 * 40 - expected.count)
+        #expect(summary.duplicatesMerged > 0)
+        #expect(summary.pages == 6)
+        #expect(summary.productsFetched == 120)
+
+        let rows = parseCSV(try String(contentsOfFile: directory.path("t.csv"), encoding: .utf8))
+        let header = rows[0]
+        let column = { (name: String) in header.firstIndex(of: name)! }
+        let body = Array(rows.dropFirst())
+        #expect(body.map { Int64($0[column("product_id")])! } == expected.map(\.id))
+        var missing = 0
+        for (row, want) in zip(body, expected) {
+            let product = try #require(catalog.product(id: want.id, day: Self.day))
+            #expect(row[column("title")] == product.title)
+            #expect(row[column("sale_price")] == DecimalText.format(product.saleUSD, scale: 2))
+            #expect(row[column("currency")] == "USD")
+            #expect(row[column("keywords")] == want.keywords.joined(separator: "|"))
+            let link = row[column("affiliate_url")]
+            if product.linkRefused {
+                #expect(link.isEmpty)
+                missing += 1
+            } else {
+                #expect(link == catalog.shortLink(trackingID: "alifeed_demo", source: Product.canonicalURL(id: want.id), type: 0))
+            }
+        }
+        #expect(summary.linksMissing == missing)
+        #expect(summary.linksGenerated == expected.count - missing)
+
+        // The SQLite catalog holds the same products, prices and keyword hits.
+        let db = try DatabaseQueue(path: directory.path("t.sqlite"))
+        let stored = try await db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, sale_price, currency FROM products ORDER BY id")
+        }
+        #expect(stored.count == expected.count)
+        for row in stored {
+            let id: Int64 = row["id"]
+            #expect(row["sale_price"] as String == DecimalText.format(catalog.product(id: id, day: Self.day)!.saleUSD, scale: 2))
+        }
+        let hits = try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM product_keywords")! }
+        #expect(hits == expected.reduce(0) { $0 + $1.keywords.count })
+        let links = try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM affiliate_links")! }
+        #expect(links == expected.count - missing)
+    }
+
+    @Test func xmlFeedIsWellFormedAndEscaped() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        // Enough products that the sandbox's edge-case titles are among them.
+        let spec = try testPipeline(directory, keywords: ["phone case", "led strip", "usb cable", "drone"], pages: 3, pageSize: 50, sinks: ["xml", "csv"])
+        let summary = try await PipelineRunner(spec: spec).run()
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory.path("t.xml")))
+        let collector = TitleCollector()
+        let parser = XMLParser(data: data)
+        parser.delegate = collector
+        #expect(parser.parse(), "XMLParser: \(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(collector.titles.count == summary.products)
+        let rows = parseCSV(try String(contentsOfFile: directory.path("t.csv"), encoding: .utf8)).dropFirst()
+        let csvTitles = rows.map { $0[1] }
+        #expect(collector.titles.count == csvTitles.count)
+        // Titles survive both formats; XML drops only the characters XML 1.0 forbids.
+        for (xml, csv) in zip(collector.titles, csvTitles) {
+            let allowed = String(String.UnicodeScalarView(csv.unicodeScalars.filter {
+                $0.value == 0x9 || $0.value == 0xA || $0.value == 0xD || (0x20...0xD7FF).contains($0.value)
+                    || (0xE000...0xFFFD).contains($0.value) || $0.value >= 0x10000
+            }))
+            #expect(xml == allowed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
+        }
+        #expect(csvTitles.contains { $0.contains("<") && $0.contains("&") })
+        #expect(csvTitles.contains { $0.contains("\n") })
+    }
+
+    @Test func secondRunGivesTheSameFilesAndOneRowPerProduct() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try testPipeline(directory, keywords: ["yoga mat", "tent"], pages: 2, pageSize: 25)
+        let first = try await PipelineRunner(spec: spec).run()
+        let csv1 = try String(contentsOfFile: directory.path("t.csv"), encoding: .utf8)
+        let xml1 = try String(contentsOfFile: directory.path("t.xml"), encoding: .utf8)
+        let second = try await PipelineRunner(spec: spec).run()
+        let csv2 = try String(contentsOfFile: directory.path("t.csv"), encoding: .utf8)
+        let xml2 = try String(contentsOfFile: directory.path("t.xml"), encoding: .utf8)
+        #expect(withoutTimestamps(csv1) == withoutTimestamps(csv2))
+        #expect(withoutTimestamps(xml1) == withoutTimestamps(xml2))
+        #expect(first.runID != second.runID)
+        let db = try DatabaseQueue(path: directory.path("t.sqlite"))
+        let (products, runs, history) = try await db.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM products")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM runs WHERE status = 'succeeded'")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM price_history")!)
+        }
+        #expect(products == first.products)
+        #expect(runs == 2)
+        #expect(history == 2 * first.products)
+        #expect(FileManager.default.fileExists(atPath: directory.path("t-summary.json")))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func filtersAndNoDedupe() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try testPipeline(
+            directory, keywords: ["wireless earbuds", "bluetooth earbuds"], pages: 1, pageSize: 50,
+            transform: "  dedupe: false\n  filters: {min_price: 5, min_rating: 90%}\n  affiliate_links: {enabled: false}",
+            sinks: ["csv"])
+        let summary = try await PipelineRunner(spec: spec).run()
+        let rows = parseCSV(try String(contentsOfFile: directory.path("t.csv"), encoding: .utf8)).dropFirst()
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { Decimal(string: $0[2])! >= 5 && Decimal(string: $0[20])! >= 90 })
+        #expect(rows.allSatisfy { $0[6].isEmpty })
+        #expect(summary.filteredOut > 0)
+        #expect(summary.linksGenerated == 0)
+        let ids = rows.map { $0[0] }
+        #expect(Set(ids).count < ids.count, "without dedupe a product found under both keywords appears twice")
+    }
+
+    @Test func keywordStopsAtItsLastPageAndNeverAsksPastIt() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, day: 10))
+        defer { Task { await server.stop() } }
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let total = server.gateway.catalog.totalResults(keywords: "ring")
+        let spec = try testPipeline(directory, keywords: ["ring"], pages: 50, pageSize: 50, sinks: ["csv"])
+        var options = RunOptions()
+        options.endpoint = .url(server.url)
+        let summary = try await PipelineRunner(spec: spec, options: options).run()
+        let pages = (total + 49) / 50
+        #expect(summary.pages == pages)
+        #expect(summary.products == total)
+        #expect(server.gateway.statistics.served[OpenPlatformClient.productQueryMethod] == pages)
+    }
+
+    @Test func failedRunLeavesPublishedOutputsUntouched() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let good = try testPipeline(directory, keywords: ["drone"], pages: 1)
+        _ = try await PipelineRunner(spec: good).run()
+        let before = try [ "t.csv", "t.xml", "t.sqlite" ].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+        var bad = good
+        bad.source.appSecret = Secret("wrong")
+        var options = RunOptions()
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, day: 10))
+        options.endpoint = .url(server.url)
+        await #expect(throws: RunFailure.self) { _ = try await PipelineRunner(spec: bad, options: options).run() }
+        await server.stop()
+        let after = try [ "t.csv", "t.xml", "t.sqlite" ].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+        #expect(before == after)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func dryRunPlansWithoutCalling() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try testPipeline(directory, keywords: ["a", "b", "c"], pages: 4, pageSize: 50, qps: 2)
+        let plan = PipelineRunner(spec: spec).plan
+        #expect(plan.maxPages == 12)
+        #expect(plan.maxLinkCalls == 12)
+        #expect(plan.maxAPICalls == 24)
+        #expect(plan.minimumSeconds == 12)
+        #expect(plan.description.contains("max API calls   24"))
+        #expect(!FileManager.default.fileExists(atPath: directory.path("t.csv")))
+    }
+}
+
+final class TitleCollector: NSObject, XMLParserDelegate {
+    var titles: [String] = []
+    private var current: String?
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "title" { current = "" }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { current? += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        if name == "title", let current { titles.append(current) }
+        if name == "title" { current = nil }
+    }
+}
