@@ -194,7 +194,7 @@ extension SpecReader {
             }
             guard let pathNode = required(e, "path", in: item, path), var file = string(pathNode, "\(path).path") else { continue }
             if let outputDirectory, !file.hasPrefix("/") {
-                file = (outputDirectory as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+                file = (outputDirectory as NSString).appendingPathComponent(file)
             }
             if let problem = Self.writabilityProblem(file) { error(pathNode, "\(path).path", problem) }
             if let other = paths[file] { error(pathNode, "\(path).path", "the same file as load[\(other)].path") }
