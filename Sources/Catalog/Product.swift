@@ -25,6 +25,8 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     public var hits: [KeywordHit]
     /// The affiliate link generated for this run; `nil` when the platform gave none.
     public var affiliateLink: AffiliateLink?
+    /// The storefront price from the pipeline's pricing rules; `nil` sells at the sale price.
+    public var pricing: Pricing?
 
     public init(
         id: Int64, skuID: Int64? = nil, title: String, detailURL: String, salePrice: Money, originalPrice: Money? = nil,
@@ -51,6 +53,16 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
 
     /// The canonical item URL for a product id: what `link.generate` is given.
     public static func canonicalURL(id: Int64) -> String { "https://www.aliexpress.com/item/\(id).html" }
+
+    /// What the storefront charges: the priced retail price, or the AliExpress sale price.
+    public var storePrice: Money { pricing?.price ?? salePrice }
+
+    /// The crossed-out price: from pricing rules, or the original price when it is higher.
+    public var storeCompareAt: Money? {
+        if let pricing { return pricing.compareAt }
+        guard let original = originalPrice, original.currency == salePrice.currency, original.amount > salePrice.amount else { return nil }
+        return original
+    }
 
     /// The keywords it was found under, without repeats, in first-found order.
     public var keywords: [String] {
@@ -149,4 +161,21 @@ public struct AffiliateLink: Sendable, Hashable, Codable {
         self.generatedAt = generatedAt
         self.linkType = linkType
     }
+}
+
+/// A dropshipper's price for a product: what it costs (the AliExpress sale price), what the store
+/// charges, and the crossed-out compare-at price.
+public struct Pricing: Sendable, Hashable, Codable {
+    public var cost: Money
+    public var price: Money
+    public var compareAt: Money?
+
+    public init(cost: Money, price: Money, compareAt: Money? = nil) {
+        self.cost = cost
+        self.price = price
+        self.compareAt = compareAt
+    }
+
+    /// (price − cost) / price.
+    public var margin: Decimal { price.amount > 0 ? (price.amount - cost.amount) / price.amount : 0 }
 }

@@ -15,11 +15,15 @@ public enum CSVFormat {
 /// XML 1.0 text: escaped, with the characters XML forbids removed.
 public enum XMLFormat {
     /// Whether XML 1.0 allows the scalar in a document at all.
+    /// Also false for the characters XML discourages (feeds.md §4.3): U+007F–0084, U+0086–009F,
+    /// U+FDD0–FDEF and the last two code points of every plane.
     public static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x9, 0xA, 0xD: true
-        case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: true
-        default: false
+        let v = scalar.value
+        switch v {
+        case 0x9, 0xA, 0xD: return true
+        case 0x7F...0x84, 0x86...0x9F, 0xFDD0...0xFDEF: return false
+        case 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return v & 0xFFFE != 0xFFFE
+        default: return false
         }
     }
 

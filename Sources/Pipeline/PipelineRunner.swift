@@ -171,6 +171,11 @@ public struct PipelineRunner: Sendable {
             minCommission: filters.minCommission)
         var products = assembler.products.filter { filter.rejection($0) == nil }
         let filteredOut = assembler.products.count - products.count
+        if let rule = spec.transform.pricing {
+            for index in products.indices {
+                products[index].pricing = rule.price(cost: products[index].salePrice, original: products[index].originalPrice)
+            }
+        }
         var missingLinks: [Int64] = []
         var linksGenerated = 0
         if spec.transform.links.enabled, let tracking = source.trackingID, !products.isEmpty {
@@ -227,6 +232,9 @@ public struct PipelineRunner: Sendable {
                 productsFetched: $0.productsFetched, productsKept: kept[$0.keyword] ?? 0)
         }
         var problems = assembler.issues.prefix(20).map(\.description)
+        for entry in staged where entry.rows < products.count && !entry.label.hasPrefix("sqlite") {
+            problems.append("\(entry.label): \(products.count - entry.rows) products left out (the profile needs what they lack, e.g. an affiliate link)")
+        }
         if !missingLinks.isEmpty {
             problems.append("\(missingLinks.count) products got no affiliate link this run (the platform left them out); their feed rows have no link")
         }
@@ -243,10 +251,13 @@ public struct PipelineRunner: Sendable {
     }
 
     static func makeSink(_ spec: PipelineSpec.SinkSpec) -> any Sink {
-        switch spec.kind {
-        case .sqlite: SQLiteCatalogSink(path: spec.path)
-        case .csv: GenericCSVSink(url: URL(fileURLWithPath: spec.path), label: "csv \(spec.path)")
-        case .xml: GenericXMLSink(url: URL(fileURLWithPath: spec.path), label: "xml \(spec.path)")
+        let url = URL(fileURLWithPath: spec.path)
+        let label = spec.profile == .generic ? "\(spec.kind.rawValue) \(spec.path)" : "\(spec.profile.rawValue) \(spec.path)"
+        switch (spec.kind, spec.profile) {
+        case (.sqlite, _): return SQLiteCatalogSink(path: spec.path)
+        case (.xml, .googleMerchant), (.xml, .meta): return MerchantFeedSink(url: url, profile: spec.profile, options: spec.options, label: label)
+        case (.xml, _): return GenericXMLSink(url: url, label: label)
+        case (.csv, _): return StorefrontCSVSink(url: url, profile: spec.profile, options: spec.options, label: label)
         }
     }
 

@@ -1,5 +1,7 @@
 public import Foundation
+public import Load
 public import OpenPlatform
+public import Transform
 
 /// A whole catalog job, as a pipeline file describes it, with `${ENV}` values resolved.
 public struct PipelineSpec: Sendable {
@@ -58,6 +60,8 @@ public struct PipelineSpec: Sendable {
         public var links: LinkSpec
         public var filters: FilterSpec
         public var dedupe: Bool
+        /// Dropshipping price rules; `nil` sells at the AliExpress sale price.
+        public var pricing: PriceRule?
     }
 
     public struct LinkSpec: Sendable, Hashable {
@@ -83,6 +87,9 @@ public struct PipelineSpec: Sendable {
         public var kind: Kind
         /// As written in the file (relative paths are relative to the working directory).
         public var path: String
+        /// The storefront format of a csv or xml sink.
+        public var profile: FeedProfile = .generic
+        public var options: FeedOptions = FeedOptions()
     }
 }
 
@@ -95,8 +102,8 @@ extension PipelineSpec {
         text += "sort=\(extract.sort?.rawValue ?? "")\nmin=\(extract.minPrice.map { "\($0)" } ?? "")\nmax=\(extract.maxPrice.map { "\($0)" } ?? "")\n"
         text += "categories=\(extract.categoryIDs)\nship=\(extract.shipToCountry ?? "")\ncurrency=\(extract.targetCurrency)\n"
         text += "language=\(extract.targetLanguage)\nplatform=\(extract.platformProductType?.rawValue ?? "")\n"
-        text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\n"
-        text += "load=\(load.map { "\($0.kind.rawValue):\($0.path)" })\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
+        text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\npricing=\(transform.pricing.map { "\($0)" } ?? "")\n"
+        text += "load=\(load.map { "\($0.kind.rawValue):\($0.profile.rawValue):\($0.path):\($0.options)" })\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

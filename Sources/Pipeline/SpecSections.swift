@@ -1,5 +1,7 @@
 import Foundation
+import Load
 import OpenPlatform
+import Transform
 import Yams
 
 extension SpecReader {
@@ -151,7 +153,7 @@ extension SpecReader {
         var filters = PipelineSpec.FilterSpec()
         var dedupe = true
         guard let node else { return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe) }
-        guard let e = mapping(node, "transform", allowed: ["affiliate_links", "filters", "dedupe"]) else { return nil }
+        guard let e = mapping(node, "transform", allowed: ["affiliate_links", "filters", "dedupe", "pricing"]) else { return nil }
         if let value = e["affiliate_links"],
             let l = mapping(value, "transform.affiliate_links", allowed: ["enabled", "promotion_link_type", "batch_size"])
         {
@@ -175,7 +177,64 @@ extension SpecReader {
             }
         }
         if let value = e["dedupe"], let flag = bool(value, "transform.dedupe") { dedupe = flag }
-        return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe)
+        let pricing = e["pricing"].flatMap { readPricing($0) }
+        return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe, pricing: pricing)
+    }
+
+    /// `pricing: {multiplier, add, tiers: [{below, multiplier, add}], rounding, compare_at, min_margin}`.
+    func readPricing(_ node: Node) -> PriceRule? {
+        let path = "transform.pricing"
+        guard let p = mapping(node, path, allowed: ["multiplier", "add", "tiers", "rounding", "compare_at", "min_margin"]) else { return nil }
+        let multiplier = p["multiplier"].map { decimal($0, "\(path).multiplier") } ?? 1
+        let add = p["add"].map { decimal($0, "\(path).add") } ?? 0
+        var tiers: [PriceTier] = []
+        if let list = p["tiers"] {
+            if case .sequence(let items) = list {
+                var previous: Decimal?
+                for (index, item) in items.enumerated() {
+                    let tierPath = "\(path).tiers[\(index)]"
+                    guard let t = mapping(item, tierPath, allowed: ["below", "multiplier", "add"]) else { continue }
+                    guard let belowNode = required(t, "below", in: item, tierPath), let below = decimal(belowNode, "\(tierPath).below") else { continue }
+                    if let previous, below <= previous {
+                        error(belowNode, "\(tierPath).below", "tiers must go up: \(below) is not above \(previous)")
+                    }
+                    previous = below
+                    let m = t["multiplier"].map { decimal($0, "\(tierPath).multiplier") } ?? 1
+                    let a = t["add"].map { decimal($0, "\(tierPath).add") } ?? 0
+                    if let m, let a { tiers.append(PriceTier(maxCost: below, multiplier: m, add: a)) }
+                }
+            } else {
+                error(list, "\(path).tiers", "expected a list such as '- {below: 10, multiplier: 2.5}'")
+            }
+        }
+        var rounding = PriceRounding.cents
+        if let value = p["rounding"], let text = string(value, "\(path).rounding") {
+            switch text.lowercased() {
+            case "none", "cents": rounding = .cents
+            case "whole": rounding = .whole
+            default:
+                let normalized = text.hasPrefix(".") ? "0" + text : text
+                if let ending = Decimal(string: normalized, locale: Locale(identifier: "en_US_POSIX")), ending >= 0, ending < 1,
+                    normalized.range(of: #"^0\.[0-9]{1,2}$"#, options: .regularExpression) != nil
+                {
+                    rounding = .ending(ending)
+                } else {
+                    error(value, "\(path).rounding", "expected none, whole or an ending such as .99 or .95, got '\(text)'")
+                }
+            }
+        }
+        var compareAt = true
+        if let value = p["compare_at"] {
+            compareAt = choice(value, "\(path).compare_at", [("original", true), ("none", false)]) ?? true
+        }
+        var minimumMargin: Decimal?
+        if let value = p["min_margin"], let margin = decimal(value, "\(path).min_margin", allowPercent: true) {
+            if margin >= 100 { error(value, "\(path).min_margin", "must be below 100%") } else { minimumMargin = margin / 100 }
+        }
+        guard let multiplier, let add else { return nil }
+        if multiplier <= 0 { error(p["multiplier"], "\(path).multiplier", "must be above 0") }
+        tiers.append(PriceTier(maxCost: nil, multiplier: multiplier, add: add))
+        return PriceRule(tiers: tiers, rounding: rounding, minimumMargin: minimumMargin, compareAtFromOriginal: compareAt)
     }
 
     func readLoad(_ node: Node, outputDirectory: String?) -> [PipelineSpec.SinkSpec]? {
@@ -188,7 +247,7 @@ extension SpecReader {
         var paths: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "load[\(index)]"
-            guard let e = mapping(item, path, allowed: ["type", "path"]) else { continue }
+            guard let e = mapping(item, path, allowed: Self.sinkKeys) else { continue }
             let kind = required(e, "type", in: item, path).flatMap {
                 choice($0, "\(path).type", PipelineSpec.SinkSpec.Kind.allCases.map { ($0.rawValue, $0) })
             }
@@ -199,9 +258,61 @@ extension SpecReader {
             if let problem = Self.writabilityProblem(file) { error(pathNode, "\(path).path", problem) }
             if let other = paths[file] { error(pathNode, "\(path).path", "the same file as load[\(other)].path") }
             paths[file] = index
-            if let kind { sinks.append(PipelineSpec.SinkSpec(kind: kind, path: file)) }
+            var profile = FeedProfile.generic
+            if let value = e["profile"], let kind {
+                let allowed: [FeedProfile] = kind == .csv ? FeedProfile.csvProfiles : kind == .xml ? FeedProfile.xmlProfiles : []
+                if allowed.isEmpty {
+                    error(value, "\(path).profile", "a \(kind.rawValue) sink has no profiles")
+                } else if let chosen = choice(value, "\(path).profile", allowed.map { ($0.rawValue, $0) }) {
+                    profile = chosen
+                }
+            }
+            let options = readFeedOptions(e, path: path, kind: kind, profile: profile)
+            if let kind { sinks.append(PipelineSpec.SinkSpec(kind: kind, path: file, profile: profile, options: options)) }
         }
         return sinks
+    }
+
+    static let sinkKeys = [
+        "type", "path", "profile", "vendor", "status", "woocommerce_type", "button_text", "link_template", "channel_title",
+        "channel_link", "channel_description", "max_images", "spreadsheet_safe",
+    ]
+
+    func readFeedOptions(_ e: [String: Node], path: String, kind: PipelineSpec.SinkSpec.Kind?, profile: FeedProfile) -> FeedOptions {
+        var options = FeedOptions()
+        // Options that the chosen profile would ignore are reported, not silently dropped.
+        let applies: [String: [FeedProfile]] = [
+            "vendor": [.shopify, .shopifyLegacy, .googleMerchant, .meta], "status": [.shopify, .shopifyLegacy],
+            "woocommerce_type": [.woocommerce], "button_text": [.woocommerce], "link_template": [.googleMerchant, .meta],
+            "channel_title": [.googleMerchant, .meta], "channel_link": [.googleMerchant, .meta],
+            "channel_description": [.googleMerchant, .meta], "max_images": [.shopify, .shopifyLegacy, .woocommerce, .googleMerchant, .meta],
+            "spreadsheet_safe": FeedProfile.csvProfiles,
+        ]
+        for (key, profiles) in applies where e[key] != nil {
+            let fits = profiles.contains(profile) && (key != "spreadsheet_safe" || kind == .csv)
+            if !fits { error(e[key], "\(path).\(key)", "does not apply to a \(kind?.rawValue ?? "") sink with profile \(profile.rawValue)") }
+        }
+        if let v = e["vendor"].flatMap({ string($0, "\(path).vendor") }) {
+            if v.trimmingCharacters(in: .whitespaces).count < 2 { error(e["vendor"], "\(path).vendor", "must be at least 2 characters") }
+            options.vendor = v
+        }
+        if let v = e["status"].flatMap({ choice($0, "\(path).status", [("active", "active"), ("draft", "draft")]) }) { options.status = v }
+        if let v = e["woocommerce_type"].flatMap({ choice($0, "\(path).woocommerce_type", WooCommerceType.allCases.map { ($0.rawValue, $0) }) }) {
+            options.wooType = v
+        }
+        if let v = e["button_text"].flatMap({ string($0, "\(path).button_text") }) { options.buttonText = v }
+        if let node = e["link_template"], let v = string(node, "\(path).link_template") {
+            if !(v.hasPrefix("https://") || v.hasPrefix("http://")) { error(node, "\(path).link_template", "must be an http(s) URL, e.g. https://shop.example/products/{handle}") }
+            options.linkTemplate = v
+        }
+        if let v = e["channel_title"].flatMap({ string($0, "\(path).channel_title") }) { options.channelTitle = v }
+        if let v = e["channel_link"].flatMap({ string($0, "\(path).channel_link") }) { options.channelLink = v }
+        if let v = e["channel_description"].flatMap({ string($0, "\(path).channel_description") }) { options.channelDescription = v }
+        if let v = e["max_images"].flatMap({ int($0, "\(path).max_images", range: 1...(profile == .meta ? 21 : profile == .googleMerchant ? 11 : 250)) }) {
+            options.maxImages = v
+        }
+        if let v = e["spreadsheet_safe"].flatMap({ bool($0, "\(path).spreadsheet_safe") }) { options.spreadsheetSafe = v }
+        return options
     }
 
     /// Why a file could not be written there, or `nil` when it can.

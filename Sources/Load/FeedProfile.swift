@@ -1,0 +1,157 @@
+public import Catalog
+public import Foundation
+
+/// A storefront's file format: which columns or elements, which limits, which value spellings.
+public enum FeedProfile: String, Sendable, CaseIterable {
+    case generic
+    case shopify
+    case shopifyLegacy = "shopify-legacy"
+    case woocommerce
+    case googleMerchant = "google-merchant"
+    case meta
+
+    public static let csvProfiles: [FeedProfile] = [.generic, .shopify, .shopifyLegacy, .woocommerce]
+    public static let xmlProfiles: [FeedProfile] = [.generic, .googleMerchant, .meta]
+}
+
+/// How a WooCommerce feed sells: affiliate storefronts link out, dropshipping stores sell.
+public enum WooCommerceType: String, Sendable, CaseIterable {
+    /// `Type=external`: the button sends the shopper to the fresh affiliate link.
+    case external
+    /// `Type=simple`: the store sells the product itself.
+    case simple
+}
+
+/// The per-sink settings of a storefront feed.
+public struct FeedOptions: Sendable, Hashable {
+    /// Shopify `Vendor`, Google/Meta `brand`; `nil` uses the AliExpress shop name.
+    public var vendor: String?
+    /// Shopify `Status`: active or draft.
+    public var status: String
+    public var wooType: WooCommerceType
+    public var buttonText: String
+    /// The landing page for Google/Meta `link`: `{id}`, `{handle}` and `{sku}` are filled in;
+    /// `nil` uses the affiliate link (or the AliExpress page when there is none).
+    public var linkTemplate: String?
+    public var channelTitle: String
+    public var channelLink: String
+    public var channelDescription: String
+    /// Image cap (main + gallery); `nil` uses the profile's own.
+    public var maxImages: Int?
+    /// Prefix `'` to text cells that start with a formula character (OWASP), for spreadsheet users.
+    public var spreadsheetSafe: Bool
+
+    public init(
+        vendor: String? = nil, status: String = "active", wooType: WooCommerceType = .external,
+        buttonText: String = "Buy on AliExpress", linkTemplate: String? = nil, channelTitle: String = "alifeed catalog",
+        channelLink: String = "https://www.aliexpress.com", channelDescription: String = "Products from the AliExpress Open Platform",
+        maxImages: Int? = nil, spreadsheetSafe: Bool = false
+    ) {
+        self.vendor = vendor
+        self.status = status
+        self.wooType = wooType
+        self.buttonText = buttonText
+        self.linkTemplate = linkTemplate
+        self.channelTitle = channelTitle
+        self.channelLink = channelLink
+        self.channelDescription = channelDescription
+        self.maxImages = maxImages
+        self.spreadsheetSafe = spreadsheetSafe
+    }
+}
+
+/// Values every storefront profile derives the same way, so they agree across feeds.
+public enum FeedValues {
+    /// Stable across runs for the same product, unique, `[a-z0-9-]`: from the id alone, because a
+    /// title edit on AliExpress must not create a second product in the store.
+    public static func handle(_ product: Product) -> String { "ae-\(product.id)" }
+
+    public static func sku(_ product: Product) -> String { "AE-\(product.id)" }
+
+    /// Lower-case tags from the keywords and categories, without repeats, commas removed.
+    public static func tags(_ product: Product) -> [String] {
+        var seen = Set<String>()
+        return (product.keywords + product.categories.map(\.name)).compactMap { raw in
+            let tag = raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+            return tag.isEmpty || !seen.insert(tag).inserted ? nil : tag
+        }
+    }
+
+    /// `Top > Leaf`.
+    public static func productType(_ product: Product) -> String {
+        product.categories.sorted { $0.level < $1.level }.map(\.name).filter { !$0.isEmpty }.joined(separator: " > ")
+    }
+
+    public static func vendor(_ product: Product, options: FeedOptions) -> String {
+        let name = options.vendor ?? product.shop?.name ?? "AliExpress"
+        let clean = TitleCleaner.clean(name, limit: 70)
+        return clean.count >= 2 ? clean : "AliExpress"
+    }
+
+    /// Main image first, capped, each URL made ASCII with `,` and spaces encoded (Google's rule).
+    public static func images(_ product: Product, cap: Int) -> [String] {
+        Array(product.images.all.prefix(max(cap, 1))).compactMap(safeURL)
+    }
+
+    /// An http(s) URL with non-ASCII, spaces, commas and quotes percent-encoded; `nil` otherwise.
+    public static func safeURL(_ url: String) -> String? {
+        let trimmed = url.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") else { return nil }
+        var out = ""
+        for byte in trimmed.utf8 {
+            switch byte {
+            case 0x21...0x7E where byte != UInt8(ascii: ",") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default: out += String(format: "%%%02X", byte)
+            }
+        }
+        return out
+    }
+
+    /// The landing page: the template, the affiliate link, or the AliExpress page.
+    public static func link(_ product: Product, options: FeedOptions) -> String {
+        if let template = options.linkTemplate {
+            return template.replacingOccurrences(of: "{id}", with: String(product.id))
+                .replacingOccurrences(of: "{handle}", with: handle(product)).replacingOccurrences(of: "{sku}", with: sku(product))
+        }
+        return product.affiliateLink?.url ?? product.detailURL
+    }
+
+    /// A plain-text description made from what the platform tells about the product.
+    public static func description(_ product: Product, title: String) -> String {
+        var parts = [title.hasSuffix(".") ? title : title + "."]
+        let type = productType(product)
+        if !type.isEmpty { parts.append("Category: \(type).") }
+        if let rating = product.rating { parts.append("\(DecimalText.format(rating.points, scale: 1))% positive feedback.") }
+        if let volume = product.volume30d, volume > 0 { parts.append("\(volume) sold in the last 30 days.") }
+        if let shop = product.shop?.name { parts.append("Sold by \(TitleCleaner.clean(shop)).") }
+        return parts.joined(separator: " ")
+    }
+
+    /// The same as HTML, for Shopify and WooCommerce descriptions (every piece escaped).
+    public static func htmlDescription(_ product: Product, title: String) -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var items: [String] = []
+        let type = productType(product)
+        if !type.isEmpty { items.append("<li>Category: \(esc(type))</li>") }
+        if let rating = product.rating { items.append("<li>\(DecimalText.format(rating.points, scale: 1))% positive feedback</li>") }
+        if let volume = product.volume30d, volume > 0 { items.append("<li>\(volume) sold in the last 30 days</li>") }
+        return "<p>\(esc(title))</p>" + (items.isEmpty ? "" : "<ul>\(items.joined())</ul>")
+    }
+}
+
+/// CSV cells that a spreadsheet would run as formulas (feeds.md §4.1).
+public enum CSVCell {
+    public static let triggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n"]
+
+    /// Free text: by default leading trigger characters are removed; in spreadsheet-safe mode the
+    /// cell is prefixed with `'` (OWASP) instead, which WooCommerce's importer strips again.
+    public static func text(_ value: String, spreadsheetSafe: Bool) -> String {
+        guard let first = value.first, triggers.contains(first) else { return value }
+        if spreadsheetSafe { return "'" + value }
+        return String(value.drop { triggers.contains($0) || $0.isWhitespace })
+    }
+}

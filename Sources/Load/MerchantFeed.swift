@@ -1,0 +1,134 @@
+public import Catalog
+public import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Google Merchant Center and Meta catalog feeds: RSS 2.0 with the `g:` namespace, one `<item>`
+/// per product (feeds.md §3). Meta differs in availability spelling, limits and plain-text rules.
+public struct MerchantFeedSink: Sink {
+    public let url: URL
+    public let label: String
+    public let profile: FeedProfile
+    public let options: FeedOptions
+
+    struct Limits {
+        var id: Int, title: Int, description: Int, brand: Int, additionalImages: Int
+        var inStock: String
+    }
+
+    var limits: Limits {
+        profile == .meta
+            ? Limits(id: 100, title: 200, description: 9_999, brand: 100, additionalImages: 20, inStock: "in stock")
+            : Limits(id: 50, title: 150, description: 5_000, brand: 70, additionalImages: 10, inStock: "in_stock")
+    }
+
+    public init(url: URL, profile: FeedProfile, options: FeedOptions = FeedOptions(), label: String? = nil) {
+        self.url = url
+        self.profile = profile == .meta ? .meta : .googleMerchant
+        self.options = options
+        self.label = label ?? "\(self.profile.rawValue) xml \(url.path)"
+    }
+
+    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+        let file = try AtomicFile(target: url)
+        var written = 0
+        do {
+            try file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\">\n<channel>\n")
+            try file.write("  \(XMLFormat.element("title", options.channelTitle))\n")
+            try file.write("  \(XMLFormat.element("link", options.channelLink))\n")
+            try file.write("  \(XMLFormat.element("description", options.channelDescription))\n")
+            for product in products {
+                guard let item = item(product) else { continue }
+                try file.write(item)
+                written += 1
+            }
+            try file.write("</channel>\n</rss>\n")
+            try file.finish()
+            guard written > 0 else {
+                throw LoadError.cannotWrite(path: url.path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
+            }
+            // Parse the file back before it replaces the published one.
+            let items = try XMLFeedCheck.countElements(named: "item", in: file.temporary)
+            guard items == written else {
+                throw LoadError.cannotWrite(path: url.path, reason: "read back \(items) items of \(written) written")
+            }
+        } catch {
+            file.discard()
+            throw error
+        }
+        return (written, file)
+    }
+
+    /// The `<item>`, or `nil` for a product missing a required field (an image).
+    func item(_ product: Product) -> String? {
+        let limits = limits
+        let images = FeedValues.images(product, cap: 1 + limits.additionalImages)
+        guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return nil }
+        var title = TitleCleaner.clean(product.title)
+        var description = FeedValues.description(product, title: title)
+        if profile == .meta {
+            title = PlainText.strippingHTML(title)
+            description = PlainText.strippingHTML(description)
+        }
+        title = TitleCleaner.truncate(title, limit: limits.title)
+        description = TitleCleaner.truncate(description, limit: limits.description)
+        var x = "  <item>\n"
+        func add(_ name: String, _ value: String) { x += "    \(XMLFormat.element("g:\(name)", value))\n" }
+        add("id", String(FeedValues.sku(product).prefix(limits.id)))
+        add("title", title)
+        add("description", description)
+        add("link", link)
+        add("image_link", image)
+        for extra in images.dropFirst() { add("additional_image_link", extra) }
+        add("availability", limits.inStock)
+        add("condition", "new")
+        // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
+        if let compareAt = product.storeCompareAt {
+            add("price", Self.price(compareAt))
+            add("sale_price", Self.price(product.storePrice))
+        } else {
+            add("price", Self.price(product.storePrice))
+        }
+        add("brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options), limit: limits.brand))
+        add("identifier_exists", "no")
+        let type = FeedValues.productType(product)
+        if !type.isEmpty { add("product_type", TitleCleaner.truncate(type, limit: 750)) }
+        for (index, keyword) in product.keywords.prefix(1).enumerated() {
+            add("custom_label_\(index)", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
+        }
+        x += "  </item>\n"
+        return x
+    }
+
+    /// `15.00 USD`.
+    static func price(_ money: Money) -> String { "\(money.formatted()) \(money.currency.rawValue)" }
+}
+
+/// Reads a written feed back with FoundationXML's parser.
+public enum XMLFeedCheck {
+    public struct Malformed: Error, CustomStringConvertible {
+        public var detail: String
+        public var description: String { "the XML does not parse: \(detail)" }
+    }
+
+    /// The number of `name` elements; throws when the document is not well-formed.
+    public static func countElements(named name: String, in url: URL) throws -> Int {
+        guard let parser = XMLParser(contentsOf: url) else { throw Malformed(detail: "cannot open \(url.path)") }
+        let counter = ElementCounter(name: name)
+        parser.delegate = counter
+        guard parser.parse() else {
+            throw Malformed(detail: "line \(parser.lineNumber): \(parser.parserError.map { "\($0)" } ?? "unknown error")")
+        }
+        return counter.count
+    }
+
+    final class ElementCounter: NSObject, XMLParserDelegate {
+        let name: String
+        var count = 0
+        init(name: String) { self.name = name }
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if elementName == name { count += 1 }
+        }
+    }
+}
