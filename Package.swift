@@ -72,6 +72,8 @@ let package = Package(
         .executableTarget(
             name: "alifeed",
             dependencies: [
+                "Catalog",
+                "Load",
                 "OpenPlatform",
                 "Sandbox",
                 "Pipeline",

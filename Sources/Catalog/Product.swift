@@ -27,6 +27,9 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     public var affiliateLink: AffiliateLink?
     /// The storefront price from the pipeline's pricing rules; `nil` sells at the sale price.
     public var pricing: Pricing?
+    /// Out of stock for a product the catalog knows but this run did not find (when the pipeline
+    /// keeps such products in its feeds).
+    public var availability: Availability = .inStock
 
     public init(
         id: Int64, skuID: Int64? = nil, title: String, detailURL: String, salePrice: Money, originalPrice: Money? = nil,
@@ -178,4 +181,9 @@ public struct Pricing: Sendable, Hashable, Codable {
 
     /// (price − cost) / price.
     public var margin: Decimal { price.amount > 0 ? (price.amount - cost.amount) / price.amount : 0 }
+}
+
+public enum Availability: String, Sendable, Hashable, Codable {
+    case inStock = "in_stock"
+    case outOfStock = "out_of_stock"
 }

@@ -119,15 +119,112 @@ public final class CatalogDatabase {
                 ) STRICT;
                 """)
         }),
+        ("v2", { db in
+            // The ledger records failures and what each run did; products carry availability;
+            // price-drop alerts are kept per run.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN duration_seconds REAL;
+                ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE runs ADD COLUMN links_generated INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE runs ADD COLUMN links_missing INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE runs ADD COLUMN alerts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE runs ADD COLUMN error TEXT;
+                ALTER TABLE products ADD COLUMN availability TEXT NOT NULL DEFAULT 'in_stock';
+                CREATE INDEX products_by_seen ON products(seen_in_last_run, last_seen);
+                CREATE INDEX runs_by_pipeline ON runs(pipeline, started_at);
+                CREATE TABLE price_alerts (
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    current_price TEXT NOT NULL,
+                    average_price TEXT NOT NULL,
+                    currency TEXT NOT NULL,
+                    drop_percent TEXT NOT NULL,
+                    observations INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, product_id)
+                ) STRICT;
+                """)
+        }),
     ]
 
     /// Stores the finished run's summary and counters on its ledger row.
-    public func recordSummary(runID: String, json: String, apiCalls: Int, pages: Int) throws {
+    public func recordSummary(runID: String, json: String, counts: RunCounts) throws {
         try queue.write { db in
             try db.execute(
-                sql: "UPDATE runs SET summary_json = ?, api_calls = ?, pages = ? WHERE id = ?",
-                arguments: [json, apiCalls, pages, runID])
+                sql: """
+                    UPDATE runs SET summary_json = ?, api_calls = ?, pages = ?, retries = ?, links_generated = ?,
+                        links_missing = ?, duration_seconds = ? WHERE id = ?
+                    """,
+                arguments: [json, counts.apiCalls, counts.pages, counts.retries, counts.linksGenerated, counts.linksMissing, counts.durationSeconds, runID])
         }
+    }
+
+    /// Opens the run's ledger row as `running`, so a crash or failure is visible afterwards.
+    public func beginRun(id: String, pipeline: String, specHash: String, startedAt: Date, keywords: Int) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO runs (id, pipeline, spec_hash, status, started_at, keywords) VALUES (?, ?, ?, 'running', ?, ?)",
+                arguments: [id, pipeline, specHash, Timestamp.iso8601(startedAt), keywords])
+        }
+    }
+
+    /// Marks the run failed, with what went wrong.
+    public func failRun(id: String, error: String, finishedAt: Date) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+                arguments: [error, Timestamp.iso8601(finishedAt), id])
+        }
+    }
+
+    /// Products the catalog knows that are not in `seen`, as feed products (no keyword hits this
+    /// run), ordered by id.
+    public func knownProducts(excluding seen: Set<Int64>) throws -> [Product] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent, main_image,
+                       gallery_json, video_url, category_id, category_name, subcategory_id, subcategory_name, shop_id,
+                       shop_name, shop_url, commission_rate, hot_commission_rate, rating_percent, volume_30d
+                FROM products ORDER BY id
+                """).compactMap { row -> Product? in
+                let id: Int64 = row["id"]
+                guard !seen.contains(id), let currency = CurrencyCode(rawValue: row["currency"]),
+                    let sale = DecimalText.parse(row["sale_price"] as String)
+                else { return nil }
+                var categories: [Catalog.Category] = []
+                if let top: Int64 = row["category_id"] { categories.append(Catalog.Category(id: top, name: row["category_name"] ?? "", level: 1)) }
+                if let sub: Int64 = row["subcategory_id"] { categories.append(Catalog.Category(id: sub, name: row["subcategory_name"] ?? "", level: 2)) }
+                let gallery = (try? JSONDecoder().decode([String].self, from: Data((row["gallery_json"] as String).utf8))) ?? []
+                var product = Product(
+                    id: id, skuID: row["sku_id"], title: row["title"], detailURL: row["detail_url"], salePrice: Money(sale, currency),
+                    originalPrice: (row["original_price"] as String?).flatMap(DecimalText.parse).map { Money($0, currency) },
+                    discount: (row["discount_percent"] as String?).flatMap(DecimalText.parse).map(Percentage.init(points:)),
+                    images: ImageSet(main: row["main_image"], gallery: gallery, video: row["video_url"]), categories: categories,
+                    shop: (row["shop_id"] as Int64?).map { Shop(id: $0, name: row["shop_name"], url: row["shop_url"]) },
+                    commission: Commission(
+                        rate: (row["commission_rate"] as String?).flatMap(DecimalText.parse).map(Percentage.init(points:)),
+                        hotRate: (row["hot_commission_rate"] as String?).flatMap(DecimalText.parse).map(Percentage.init(points:))),
+                    rating: (row["rating_percent"] as String?).flatMap(DecimalText.parse).map(Percentage.init(points:)),
+                    volume30d: row["volume_30d"])
+                product.availability = .outOfStock
+                return product
+            }
+        }
+    }
+
+    /// A catalog at an older schema version, as an older alifeed left it (migration tests).
+    public static func createAtVersion(_ version: String, path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        var migrator = DatabaseMigrator()
+        for (identifier, migrate) in migrations {
+            migrator.registerMigration(identifier, migrate: migrate)
+            if identifier == version { break }
+        }
+        try migrator.migrate(queue)
+    }
+
+    /// The schema versions applied to the catalog.
+    public func appliedVersions() throws -> [String] {
+        try queue.read { db in try Self.migrator.appliedIdentifiers(db).sorted() }
     }
 
     static var migrator: DatabaseMigrator {
@@ -154,13 +251,15 @@ public struct SQLiteCatalogSink: Sink {
 
     static func write(_ products: [Product], context: RunContext, db: Database) throws {
         let now = Timestamp.iso8601(context.startedAt)
+        let found = products.filter { !($0.availability == .outOfStock && $0.hits.isEmpty) }.count
         try db.execute(
             sql: """
                 INSERT INTO runs (id, pipeline, spec_hash, status, started_at, finished_at, keywords, products)
                 VALUES (?, ?, ?, 'succeeded', ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET status = 'succeeded', finished_at = excluded.finished_at, products = excluded.products
+                ON CONFLICT(id) DO UPDATE SET status = 'succeeded', finished_at = excluded.finished_at, products = excluded.products,
+                    error = NULL
                 """,
-            arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count, products.count])
+            arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count, found])
         try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1")
         let upsert = try db.makeStatement(sql: """
             INSERT INTO products (id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent,
@@ -177,7 +276,7 @@ public struct SQLiteCatalogSink: Sink {
                 shop_url = excluded.shop_url, commission_rate = excluded.commission_rate,
                 hot_commission_rate = excluded.hot_commission_rate, rating_percent = excluded.rating_percent,
                 volume_30d = excluded.volume_30d, last_seen = excluded.last_seen, last_run = excluded.last_run,
-                seen_in_last_run = 1
+                seen_in_last_run = 1, availability = 'in_stock'
             """)
         let keyword = try db.makeStatement(sql: """
             INSERT INTO product_keywords (product_id, keyword, first_seen, last_seen, last_page, last_rank) VALUES (?, ?, ?, ?, ?, ?)
@@ -194,7 +293,16 @@ public struct SQLiteCatalogSink: Sink {
             """)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let unavailable = try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?")
         for p in products {
+            if p.availability == .outOfStock && p.hits.isEmpty {
+                // Known from earlier runs, not found this run: kept, marked, no new observation.
+                try unavailable.execute(arguments: [p.id])
+                if let a = p.affiliateLink {
+                    try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
+                }
+                continue
+            }
             let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
             let gallery = String(decoding: try encoder.encode(p.images.gallery), as: UTF8.self)
             let values: [(any DatabaseValueConvertible)?] = [
@@ -249,4 +357,19 @@ final class PendingCatalogWrite: StagedOutput {
     }
 
     func discard() {}
+}
+
+/// Counters a finished run stores on its ledger row.
+public struct RunCounts: Sendable {
+    public var apiCalls: Int, pages: Int, retries: Int, linksGenerated: Int, linksMissing: Int
+    public var durationSeconds: Double
+
+    public init(apiCalls: Int, pages: Int, retries: Int, linksGenerated: Int, linksMissing: Int, durationSeconds: Double) {
+        self.apiCalls = apiCalls
+        self.pages = pages
+        self.retries = retries
+        self.linksGenerated = linksGenerated
+        self.linksMissing = linksMissing
+        self.durationSeconds = durationSeconds
+    }
 }

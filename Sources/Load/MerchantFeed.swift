@@ -15,12 +15,13 @@ public struct MerchantFeedSink: Sink {
     struct Limits {
         var id: Int, title: Int, description: Int, brand: Int, additionalImages: Int
         var inStock: String
+        var outOfStock: String
     }
 
     var limits: Limits {
         profile == .meta
-            ? Limits(id: 100, title: 200, description: 9_999, brand: 100, additionalImages: 20, inStock: "in stock")
-            : Limits(id: 50, title: 150, description: 5_000, brand: 70, additionalImages: 10, inStock: "in_stock")
+            ? Limits(id: 100, title: 200, description: 9_999, brand: 100, additionalImages: 20, inStock: "in stock", outOfStock: "out of stock")
+            : Limits(id: 50, title: 150, description: 5_000, brand: 70, additionalImages: 10, inStock: "in_stock", outOfStock: "out_of_stock")
     }
 
     public init(url: URL, profile: FeedProfile, options: FeedOptions = FeedOptions(), label: String? = nil) {
@@ -81,7 +82,7 @@ public struct MerchantFeedSink: Sink {
         add("link", link)
         add("image_link", image)
         for extra in images.dropFirst() { add("additional_image_link", extra) }
-        add("availability", limits.inStock)
+        add("availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
         add("condition", "new")
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {

@@ -63,7 +63,7 @@ public struct GenericCSVSink: Sink {
         "product_id", "title", "sale_price", "currency", "original_price", "discount_percent", "affiliate_url",
         "link_generated_at", "detail_url", "image_url", "additional_image_urls", "video_url", "category_id",
         "category", "subcategory_id", "subcategory", "shop_id", "shop_name", "commission_rate", "hot_commission_rate",
-        "rating_percent", "volume_30d", "keywords", "sku_id",
+        "rating_percent", "volume_30d", "keywords", "sku_id", "availability",
     ]
 
     public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
@@ -90,7 +90,7 @@ public struct GenericCSVSink: Sink {
             p.commission.rate.map { DecimalText.format($0.points, scale: 1) } ?? "",
             p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) } ?? "",
             p.rating.map { DecimalText.format($0.points, scale: 1) } ?? "", p.volume30d.map(String.init) ?? "",
-            p.keywords.joined(separator: "|"), p.skuID.map(String.init) ?? "",
+            p.keywords.joined(separator: "|"), p.skuID.map(String.init) ?? "", p.availability.rawValue,
         ]
     }
 }
@@ -142,6 +142,7 @@ public struct GenericXMLSink: Sink {
         if let rate = p.commission.rate { x += "    <commission_rate>\(DecimalText.format(rate.points, scale: 1))</commission_rate>\n" }
         if let rating = p.rating { x += "    <rating_percent>\(DecimalText.format(rating.points, scale: 1))</rating_percent>\n" }
         if let volume = p.volume30d { x += "    <volume_30d>\(volume)</volume_30d>\n" }
+        x += "    <availability>\(p.availability.rawValue)</availability>\n"
         for keyword in p.keywords { x += "    \(XMLFormat.element("keyword", keyword))\n" }
         x += "  </product>\n"
         return x

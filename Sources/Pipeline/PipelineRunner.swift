@@ -125,9 +125,32 @@ public struct PipelineRunner: Sendable {
         }
     }
 
+    /// The catalogs this pipeline loads (its sqlite sinks).
+    var catalogPaths: [String] { spec.load.filter { $0.kind == .sqlite }.map(\.path) }
+
     private func run(endpointURL: URL, endpointLabel: String) async throws -> RunSummary {
         let startedAt = options.now()
         let runID = Self.runID(name: spec.name, at: startedAt)
+        // The ledger shows a run from its start, so a failed or killed run is visible afterwards.
+        do {
+            for path in catalogPaths {
+                try CatalogDatabase(path: path).beginRun(
+                    id: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywords: spec.extract.keywords.count)
+            }
+        } catch {
+            throw RunFailure(message: "cannot open the catalog; nothing was fetched", underlying: error)
+        }
+        do {
+            return try await run(runID: runID, startedAt: startedAt, endpointURL: endpointURL, endpointLabel: endpointLabel)
+        } catch {
+            for path in catalogPaths {
+                try? CatalogDatabase(path: path).failRun(id: runID, error: "\(error)", finishedAt: options.now())
+            }
+            throw error
+        }
+    }
+
+    private func run(runID: String, startedAt: Date, endpointURL: URL, endpointLabel: String) async throws -> RunSummary {
         let source = spec.source
         let client = OpenPlatformClient(
             configuration: ClientConfiguration(
@@ -174,6 +197,21 @@ public struct PipelineRunner: Sendable {
         if let rule = spec.transform.pricing {
             for index in products.indices {
                 products[index].pricing = rule.price(cost: products[index].salePrice, original: products[index].originalPrice)
+            }
+        }
+        // Products the catalog knows but this run did not find stay in the feeds as out of stock.
+        var carriedOver = 0
+        if spec.transform.missingProducts == .outOfStock, let path = catalogPaths.first {
+            do {
+                let known = try CatalogDatabase(path: path).knownProducts(excluding: Set(assembler.products.map(\.id)))
+                carriedOver = known.count
+                products += known.map { product in
+                    var product = product
+                    if let rule = spec.transform.pricing { product.pricing = rule.price(cost: product.salePrice, original: product.originalPrice) }
+                    return product
+                }
+            } catch {
+                throw RunFailure(message: "cannot read earlier products from the catalog", underlying: error)
             }
         }
         var missingLinks: [Int64] = []
@@ -238,7 +276,7 @@ public struct PipelineRunner: Sendable {
         if !missingLinks.isEmpty {
             problems.append("\(missingLinks.count) products got no affiliate link this run (the platform left them out); their feed rows have no link")
         }
-        let summary = RunSummary(
+        var summary = RunSummary(
             pipeline: spec.name, runID: runID, status: "succeeded", endpoint: endpointLabel, startedAt: startedAt,
             finishedAt: finishedAt, durationSeconds: finishedAt.timeIntervalSince(startedAt), keywords: plan.keywords.count,
             pages: pagesFetched, apiCalls: statistics.requests, retries: statistics.retries, bans: statistics.bans,
@@ -246,7 +284,21 @@ public struct PipelineRunner: Sendable {
             filteredOut: filteredOut, invalidProducts: assembler.issues.count, linksGenerated: linksGenerated,
             linksMissing: missingLinks.count, productsWithoutLink: Array(missingLinks.prefix(100)),
             sinks: staged.map { RunSummary.SinkResult(sink: $0.label, rows: $0.rows) }, perKeyword: perKeyword, problems: problems)
+        if carriedOver > 0 { summary.problems.append("\(carriedOver) products not found this run are kept in the feeds as out of stock") }
+        var drops: [PriceDrop] = []
+        if let rule = spec.priceDrop, let path = catalogPaths.first {
+            do {
+                let history = PriceHistory(database: try CatalogDatabase(path: path))
+                drops = try history.drops(rule: rule, runID: runID)
+                try history.record(drops, runID: runID)
+                try AlertFiles.write(drops, rule: rule, csv: alertsURL(extension: "csv"), json: alertsURL(extension: "json"))
+            } catch {
+                throw RunFailure(message: "the outputs were published but the price-drop alerts could not be written", underlying: error)
+            }
+            summary.priceDrops = drops.count
+        }
         try writeSummary(summary)
+        try writeReport(summary, drops: drops)
         return summary
     }
 
@@ -261,11 +313,19 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    /// Where the summary JSON goes: beside the first output.
-    public var summaryURL: URL {
-        let first = URL(fileURLWithPath: spec.load.first?.path ?? "output/\(spec.name)")
-        return first.deletingLastPathComponent().appendingPathComponent("\(spec.name)-summary.json")
+    /// The directory of the first output: the summary, alerts and report go there.
+    var outputDirectory: URL {
+        URL(fileURLWithPath: spec.load.first?.path ?? "output/\(spec.name)").deletingLastPathComponent()
     }
+
+    /// Where the summary JSON goes: beside the first output.
+    public var summaryURL: URL { outputDirectory.appendingPathComponent("\(spec.name)-summary.json") }
+
+    /// The price-drop alerts, as CSV and JSON.
+    public func alertsURL(extension ext: String) -> URL { outputDirectory.appendingPathComponent("\(spec.name)-price-drops.\(ext)") }
+
+    /// The HTML run report.
+    public var reportURL: URL { outputDirectory.appendingPathComponent("\(spec.name)-report.html") }
 
     private func writeSummary(_ summary: RunSummary) throws {
         let data = summary.json()
@@ -273,9 +333,13 @@ public struct PipelineRunner: Sendable {
             let file = try AtomicFile(target: summaryURL)
             try file.write(data)
             try file.commit()
-            for sink in spec.load where sink.kind == .sqlite {
-                try CatalogDatabase(path: sink.path).recordSummary(
-                    runID: summary.runID, json: String(decoding: data, as: UTF8.self), apiCalls: summary.apiCalls, pages: summary.pages)
+            for path in catalogPaths {
+                try CatalogDatabase(path: path).recordSummary(
+                    runID: summary.runID, json: String(decoding: data, as: UTF8.self),
+                    counts: RunCounts(
+                        apiCalls: summary.apiCalls, pages: summary.pages, retries: summary.retries,
+                        linksGenerated: summary.linksGenerated, linksMissing: summary.linksMissing,
+                        durationSeconds: summary.durationSeconds))
             }
         } catch {
             throw RunFailure(message: "the outputs were published but the summary could not be written", underlying: error)

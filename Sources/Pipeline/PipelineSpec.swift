@@ -12,6 +12,8 @@ public struct PipelineSpec: Sendable {
     public var extract: ExtractSpec
     public var transform: TransformSpec
     public var load: [SinkSpec]
+    /// Price-drop alerts after each run (needs a sqlite sink for the history).
+    public var priceDrop: PriceDropRule?
 
     /// Where the gateway is.
     public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
@@ -62,6 +64,15 @@ public struct PipelineSpec: Sendable {
         public var dedupe: Bool
         /// Dropshipping price rules; `nil` sells at the AliExpress sale price.
         public var pricing: PriceRule?
+        /// What feeds do with products the catalog knows but this run did not find.
+        public var missingProducts: MissingProducts = .drop
+    }
+
+    public enum MissingProducts: String, Sendable, Hashable, CaseIterable {
+        /// Leave them out of the feeds (the catalog marks them not seen).
+        case drop
+        /// Keep them in the feeds as out of stock.
+        case outOfStock = "out_of_stock"
     }
 
     public struct LinkSpec: Sendable, Hashable {
@@ -102,7 +113,7 @@ extension PipelineSpec {
         text += "sort=\(extract.sort?.rawValue ?? "")\nmin=\(extract.minPrice.map { "\($0)" } ?? "")\nmax=\(extract.maxPrice.map { "\($0)" } ?? "")\n"
         text += "categories=\(extract.categoryIDs)\nship=\(extract.shipToCountry ?? "")\ncurrency=\(extract.targetCurrency)\n"
         text += "language=\(extract.targetLanguage)\nplatform=\(extract.platformProductType?.rawValue ?? "")\n"
-        text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\npricing=\(transform.pricing.map { "\($0)" } ?? "")\n"
+        text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\npricing=\(transform.pricing.map { "\($0)" } ?? "")\nmissing=\(transform.missingProducts.rawValue)\nalerts=\(priceDrop.map { "\($0)" } ?? "")\n"
         text += "load=\(load.map { "\($0.kind.rawValue):\($0.profile.rawValue):\($0.path):\($0.options)" })\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 {

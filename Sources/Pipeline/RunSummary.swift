@@ -40,6 +40,8 @@ public struct RunSummary: Sendable, Codable {
     /// Products without a link this run (ids), at most 100 listed.
     public var productsWithoutLink: [Int64]
     public var sinks: [SinkResult]
+    /// Products priced more than the alert threshold below their average (`nil`: no alerts set).
+    public var priceDrops: Int?
     public var perKeyword: [KeywordResult]
     public var problems: [String]
 
@@ -52,6 +54,7 @@ public struct RunSummary: Sendable, Codable {
             "  affiliate links \(linksGenerated) generated, \(linksMissing) missing",
         ]
         for sink in sinks { lines.append("  \(sink.sink): \(sink.rows) rows") }
+        if let priceDrops { lines.append("  price drops: \(priceDrops) alerted") }
         for problem in problems.prefix(10) { lines.append("  note: \(problem)") }
         return lines.joined(separator: "\n")
     }

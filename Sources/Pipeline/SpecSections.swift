@@ -5,7 +5,7 @@ import Transform
 import Yams
 
 extension SpecReader {
-    static let rootKeys = ["name", "source", "extract", "transform", "load"]
+    static let rootKeys = ["name", "source", "extract", "transform", "load", "alerts"]
     static let sourceKeys = ["endpoint", "app_key", "app_secret", "tracking_id", "sign_method", "rate_limit", "retry", "sandbox"]
     static let extractKeys = [
         "keywords", "keywords_file", "pages", "page_size", "sort", "min_price", "max_price", "category_ids",
@@ -29,11 +29,42 @@ extension SpecReader {
         let extract = required(entries, "extract", in: root, "").flatMap { readExtract($0, fileURL: fileURL) }
         let transform = readTransform(entries["transform"])
         let load = required(entries, "load", in: root, "").flatMap { readLoad($0, outputDirectory: outputDirectory) }
+        let priceDrop = entries["alerts"].flatMap { readAlerts($0) }
         guard let source, let extract, let transform, let load else { return nil }
         if transform.links.enabled, source.trackingID == nil {
             error(entries["source"], "source.tracking_id", "affiliate links need a tracking id (or set transform.affiliate_links.enabled: false)")
         }
-        return PipelineSpec(name: name, file: fileURL, source: source, extract: extract, transform: transform, load: load)
+        let hasCatalog = load.contains { $0.kind == .sqlite }
+        if priceDrop != nil, !hasCatalog {
+            error(entries["alerts"], "alerts.price_drop", "needs the price history of a sqlite sink: add '- {type: sqlite, path: …}' to load")
+        }
+        if transform.missingProducts == .outOfStock, !hasCatalog {
+            error(entries["transform"], "transform.missing_products", "out_of_stock needs a sqlite sink that remembers earlier products")
+        }
+        return PipelineSpec(name: name, file: fileURL, source: source, extract: extract, transform: transform, load: load, priceDrop: priceDrop)
+    }
+
+    /// `alerts: {price_drop: {threshold: 10%, window: 30 runs | 30 days, min_observations: 3}}`.
+    func readAlerts(_ node: Node) -> PriceDropRule? {
+        guard let a = mapping(node, "alerts", allowed: ["price_drop"]), let dropNode = a["price_drop"] else { return nil }
+        let path = "alerts.price_drop"
+        guard let p = mapping(dropNode, path, allowed: ["threshold", "window", "min_observations"]) else { return nil }
+        guard let thresholdNode = required(p, "threshold", in: dropNode, path),
+            let threshold = decimal(thresholdNode, "\(path).threshold", allowPercent: true)
+        else { return nil }
+        if threshold <= 0 || threshold >= 100 { error(thresholdNode, "\(path).threshold", "must be between 0% and 100%") }
+        var window = PriceWindow.runs(30)
+        if let node = p["window"], let text = string(node, "\(path).window") {
+            let parts = text.lowercased().split(separator: " ")
+            if parts.count == 2, let n = Int(parts[0]), n > 0, ["run", "runs", "day", "days"].contains(String(parts[1])) {
+                window = parts[1].hasPrefix("run") ? .runs(n) : .days(n)
+            } else {
+                error(node, "\(path).window", "expected a count of runs or days, such as '30 runs' or '14 days', got '\(text)'")
+            }
+        }
+        let minimum = p["min_observations"].map { int($0, "\(path).min_observations", range: 1...10_000) } ?? 3
+        guard let minimum else { return nil }
+        return PriceDropRule(threshold: threshold / 100, window: window, minimumObservations: minimum)
     }
 
     func readSource(_ node: Node) -> PipelineSpec.SourceSpec? {
@@ -153,7 +184,7 @@ extension SpecReader {
         var filters = PipelineSpec.FilterSpec()
         var dedupe = true
         guard let node else { return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe) }
-        guard let e = mapping(node, "transform", allowed: ["affiliate_links", "filters", "dedupe", "pricing"]) else { return nil }
+        guard let e = mapping(node, "transform", allowed: ["affiliate_links", "filters", "dedupe", "pricing", "missing_products"]) else { return nil }
         if let value = e["affiliate_links"],
             let l = mapping(value, "transform.affiliate_links", allowed: ["enabled", "promotion_link_type", "batch_size"])
         {
@@ -178,7 +209,13 @@ extension SpecReader {
         }
         if let value = e["dedupe"], let flag = bool(value, "transform.dedupe") { dedupe = flag }
         let pricing = e["pricing"].flatMap { readPricing($0) }
-        return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe, pricing: pricing)
+        var missing = PipelineSpec.MissingProducts.drop
+        if let value = e["missing_products"],
+            let chosen = choice(value, "transform.missing_products", PipelineSpec.MissingProducts.allCases.map { ($0.rawValue, $0) })
+        {
+            missing = chosen
+        }
+        return PipelineSpec.TransformSpec(links: links, filters: filters, dedupe: dedupe, pricing: pricing, missingProducts: missing)
     }
 
     /// `pricing: {multiplier, add, tiers: [{below, multiplier, add}], rounding, compare_at, min_margin}`.

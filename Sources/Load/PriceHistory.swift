@@ -1,0 +1,156 @@
+public import Catalog
+public import Foundation
+public import GRDB
+
+/// How far back the historical average looks.
+public enum PriceWindow: Sendable, Hashable, CustomStringConvertible {
+    /// The previous N runs of the pipeline.
+    case runs(Int)
+    /// Observations of the last N days.
+    case days(Int)
+
+    public var description: String {
+        switch self {
+        case .runs(let n): "\(n) runs"
+        case .days(let n): "\(n) days"
+        }
+    }
+}
+
+/// `alerts.price_drop`: a product is alerted when its current price is more than `threshold`
+/// below its average over the window, given enough earlier observations.
+public struct PriceDropRule: Sendable, Hashable {
+    /// Fraction, 0.1 = 10 %.
+    public var threshold: Decimal
+    public var window: PriceWindow
+    /// Earlier observations needed (the current one not counted).
+    public var minimumObservations: Int
+
+    public init(threshold: Decimal, window: PriceWindow = .runs(30), minimumObservations: Int = 3) {
+        self.threshold = threshold
+        self.window = window
+        self.minimumObservations = minimumObservations
+    }
+}
+
+/// A product whose price fell below its historical average.
+public struct PriceDrop: Sendable, Hashable, Codable {
+    public var productID: Int64
+    public var title: String
+    public var currentPrice: Decimal
+    public var averagePrice: Decimal
+    public var currency: String
+    /// Percent below the average, two decimals.
+    public var dropPercent: Decimal
+    /// Earlier observations the average is made of.
+    public var observations: Int
+    public var detailURL: String
+    public var affiliateURL: String?
+}
+
+/// One price observation.
+public struct PricePoint: Sendable, Hashable, Codable {
+    public var runID: String
+    public var observedAt: String
+    public var salePrice: Decimal
+    public var originalPrice: Decimal?
+    public var currency: String
+}
+
+/// Queries over the catalog's price history.
+public struct PriceHistory {
+    public let database: CatalogDatabase
+
+    public init(database: CatalogDatabase) { self.database = database }
+
+    /// Every observation of a product, oldest first.
+    public func history(productID: Int64) throws -> [PricePoint] {
+        try database.queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT run_id, observed_at, sale_price, original_price, currency FROM price_history
+                WHERE product_id = ? ORDER BY observed_at, run_id
+                """, arguments: [productID]).map { row in
+                PricePoint(
+                    runID: row["run_id"], observedAt: row["observed_at"], salePrice: Self.decimal(row["sale_price"]),
+                    originalPrice: (row["original_price"] as String?).map(Self.decimal), currency: row["currency"])
+            }
+        }
+    }
+
+    /// Products of the latest run (or `runID`) priced more than the threshold below their
+    /// average over the window; largest drop first. Averages use the same currency only.
+    public func drops(rule: PriceDropRule, runID: String? = nil, pipeline: String? = nil) throws -> [PriceDrop] {
+        try database.queue.read { db in
+            guard let run = try runID ?? String.fetchOne(db, sql: """
+                SELECT id FROM runs WHERE status = 'succeeded' \(pipeline == nil ? "" : "AND pipeline = ?")
+                ORDER BY started_at DESC, id DESC LIMIT 1
+                """, arguments: StatementArguments(pipeline.map { [$0] } ?? [])) else { return [] }
+            guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM runs WHERE id = ?", arguments: [run]) else { return [] }
+            let pipelineName = try String.fetchOne(db, sql: "SELECT pipeline FROM runs WHERE id = ?", arguments: [run]) ?? ""
+            // Earlier observations inside the window.
+            let windowFilter: String
+            var arguments: [any DatabaseValueConvertible] = []
+            switch rule.window {
+            case .runs(let n):
+                windowFilter = """
+                    h.run_id IN (SELECT id FROM runs WHERE status = 'succeeded' AND pipeline = ? AND started_at < ?
+                                 ORDER BY started_at DESC LIMIT ?)
+                    """
+                arguments = [pipelineName, started, n]
+            case .days(let n):
+                let from = Timestamp.iso8601(Timestamp.parse(started).addingTimeInterval(-Double(n) * 86_400))
+                windowFilter = "h.observed_at >= ? AND h.observed_at < ?"
+                arguments = [from, started]
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.product_id, c.sale_price, c.currency, p.title, p.detail_url,
+                       (SELECT url FROM affiliate_links a WHERE a.product_id = c.product_id AND a.run_id = c.run_id) AS link,
+                       (SELECT group_concat(h.sale_price, ' ') FROM price_history h
+                        WHERE h.product_id = c.product_id AND h.currency = c.currency AND h.run_id != c.run_id AND \(windowFilter)) AS earlier
+                FROM price_history c JOIN products p ON p.id = c.product_id
+                WHERE c.run_id = ?
+                """, arguments: StatementArguments(arguments + [run]))
+            var drops: [PriceDrop] = []
+            for row in rows {
+                let earlier = (row["earlier"] as String?)?.split(separator: " ").map { Self.decimal(String($0)) } ?? []
+                guard earlier.count >= rule.minimumObservations, !earlier.isEmpty else { continue }
+                let average = earlier.reduce(Decimal(0), +) / Decimal(earlier.count)
+                let current = Self.decimal(row["sale_price"])
+                guard average > 0 else { continue }
+                let drop = (average - current) / average
+                guard drop > rule.threshold else { continue }
+                drops.append(PriceDrop(
+                    productID: row["product_id"], title: row["title"], currentPrice: current,
+                    averagePrice: DecimalText.round(average, scale: 2), currency: row["currency"],
+                    dropPercent: DecimalText.round(drop * 100, scale: 2), observations: earlier.count,
+                    detailURL: row["detail_url"], affiliateURL: row["link"]))
+            }
+            return drops.sorted { $0.dropPercent != $1.dropPercent ? $0.dropPercent > $1.dropPercent : $0.productID < $1.productID }
+        }
+    }
+
+    /// Records the run's alerts in the catalog.
+    public func record(_ drops: [PriceDrop], runID: String) throws {
+        try database.queue.write { db in
+            for drop in drops {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO price_alerts (run_id, product_id, current_price, average_price, currency, drop_percent, observations)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        runID, drop.productID, DecimalText.format(drop.currentPrice, scale: 2),
+                        DecimalText.format(drop.averagePrice, scale: 2), drop.currency,
+                        DecimalText.format(drop.dropPercent, scale: 2), drop.observations,
+                    ])
+            }
+            try db.execute(sql: "UPDATE runs SET alerts = ? WHERE id = ?", arguments: [drops.count, runID])
+        }
+    }
+
+    static func decimal(_ text: String) -> Decimal { DecimalText.parse(text) ?? 0 }
+}
+
+extension Timestamp {
+    public static func parse(_ text: String) -> Date {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) ?? (try? Date(text, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
+    }
+}
