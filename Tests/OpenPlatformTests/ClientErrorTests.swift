@@ -103,7 +103,8 @@ import Testing
     }
 
     @Test func realRateLimitBansAreHonoured() async throws {
-        try await withSandbox(SandboxConfiguration(qpsLimit: 2)) { server in
+        let frozen = Date()
+        try await withSandbox(SandboxConfiguration(qpsLimit: 2, now: { frozen })) { server in
             let client = Fixtures.client(server, retry: .none, time: SystemTimeSource(), rateLimit: RateLimit(qps: 100, maxInFlight: 1))
             let error = await expectAPIError(.rateLimited) {
                 for page in 1...4 { _ = try await client.queryProducts(ProductQuery(keywords: "usb cable", pageNo: page, pageSize: 5)) }

@@ -179,7 +179,9 @@ import Testing
         defer { directory.remove() }
         let good = try testPipeline(directory, keywords: ["drone"], pages: 1)
         _ = try await PipelineRunner(spec: good).run()
-        let before = try [ "t.csv", "t.xml", "t.sqlite" ].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+        let before = try ["t.csv", "t.xml"].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+        let catalogQuery = "SELECT group_concat(id || ':' || sale_price || ':' || last_run, ',') FROM (SELECT * FROM products ORDER BY id)"
+        let catalogBefore = try await DatabaseQueue(path: directory.path("t.sqlite")).read { db in try String.fetchOne(db, sql: catalogQuery) }
         var bad = good
         bad.source.appSecret = Secret("wrong")
         var options = RunOptions()
@@ -187,8 +189,14 @@ import Testing
         options.endpoint = .url(server.url)
         await #expect(throws: RunFailure.self) { _ = try await PipelineRunner(spec: bad, options: options).run() }
         await server.stop()
-        let after = try [ "t.csv", "t.xml", "t.sqlite" ].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
-        #expect(before == after)
+        let after = try ["t.csv", "t.xml"].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+        #expect(before == after, "published feeds are byte-identical")
+        let db = try DatabaseQueue(path: directory.path("t.sqlite"))
+        let (catalogAfter, statuses) = try await db.read { db in
+            (try String.fetchOne(db, sql: catalogQuery), try String.fetchAll(db, sql: "SELECT status FROM runs ORDER BY started_at"))
+        }
+        #expect(catalogAfter == catalogBefore, "the catalog's products are untouched")
+        #expect(statuses == ["succeeded", "failed"], "the ledger records the failed run")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.url.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
     }
