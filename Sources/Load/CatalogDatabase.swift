@@ -162,17 +162,20 @@ public final class CatalogDatabase {
     public func beginRun(id: String, pipeline: String, specHash: String, startedAt: Date, keywords: Int) throws {
         try queue.write { db in
             try db.execute(
-                sql: "INSERT OR IGNORE INTO runs (id, pipeline, spec_hash, status, started_at, keywords) VALUES (?, ?, ?, 'running', ?, ?)",
+                sql: """
+                    INSERT INTO runs (id, pipeline, spec_hash, status, started_at, keywords) VALUES (?, ?, ?, 'running', ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET status = 'running', error = NULL
+                    """,
                 arguments: [id, pipeline, specHash, Timestamp.iso8601(startedAt), keywords])
         }
     }
 
     /// Marks the run failed, with what went wrong.
-    public func failRun(id: String, error: String, finishedAt: Date) throws {
+    public func failRun(id: String, error: String, finishedAt: Date, status: String = "failed") throws {
         try queue.write { db in
             try db.execute(
-                sql: "UPDATE runs SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
-                arguments: [error, Timestamp.iso8601(finishedAt), id])
+                sql: "UPDATE runs SET status = ?, error = ?, finished_at = ? WHERE id = ? AND status = 'running'",
+                arguments: [status, error, Timestamp.iso8601(finishedAt), id])
         }
     }
 

@@ -54,8 +54,17 @@ public struct APIResponse<Result: Decodable & Sendable>: Sendable {
     public var isEmpty: Bool
     public var requestID: String?
     public var body: Data
-    /// Attempts it took (1 = first try).
+    /// Attempts it took (1 = first try; 0 = read back from a checkpoint).
     public var attempts: Int
+
+    public init(method: String, result: Result?, isEmpty: Bool, requestID: String?, body: Data, attempts: Int) {
+        self.method = method
+        self.result = result
+        self.isEmpty = isEmpty
+        self.requestID = requestID
+        self.body = body
+        self.attempts = attempts
+    }
 }
 
 /// The Open Platform client: signs every request afresh, sends it as a form POST to `/sync`
@@ -67,6 +76,7 @@ public final class OpenPlatformClient: Sendable {
     private let time: any TimeSource
     private let logger: Logger
     private let random: @Sendable () -> Double
+    private let budget: (any CallBudget)?
     private let counters = StatisticsBox()
 
     /// - Parameters:
@@ -74,8 +84,9 @@ public final class OpenPlatformClient: Sendable {
     public init(
         configuration: ClientConfiguration, transport: any HTTPTransport = URLSessionTransport(),
         time: any TimeSource = SystemTimeSource(), logger: Logger = Logger(label: "alifeed.openplatform"),
-        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, budget: (any CallBudget)? = nil
     ) {
+        self.budget = budget
         self.configuration = configuration
         self.transport = transport
         self.time = time
@@ -160,6 +171,17 @@ public final class OpenPlatformClient: Sendable {
             try await limiter.acquire()
         } catch {
             return .failure(APIError(kind: .network, method: method, message: "cancelled while waiting for the rate limiter"))
+        }
+        if let budget {
+            do {
+                try await budget.spend(method: method)
+            } catch let error as APIError {
+                await limiter.release()
+                return .failure(error)
+            } catch {
+                await limiter.release()
+                return .failure(APIError(kind: .quotaExceeded, method: method, message: "\(error)"))
+            }
         }
         await counters.recordRequest(isRetry: isRetry)
         let outcome = await exchange(method, parameters: parameters, as: type)

@@ -16,6 +16,18 @@ public struct RunOptions: Sendable {
     public var logger: Logger
     /// The clock for run ids and timestamps.
     public var now: @Sendable () -> Date
+    /// Discard an interrupted run instead of resuming it.
+    public var fresh = false
+    /// Run even when the plan does not fit in today's call budget, stopping when it runs out.
+    public var partial = false
+    /// Where the state store lives; `nil` is `.state/` beside the outputs.
+    public var stateDirectory: String?
+    /// Run ids from the clock and spec alone (with `SOURCE_DATE_EPOCH`, for reproducible outputs).
+    public var deterministicRunID = false
+    /// A pause between staging and publishing, so tests can interrupt a run during the load.
+    public var pauseBeforePublish: Duration = .zero
+    /// Messages for the user (resuming, starting fresh) while the run works.
+    public var notice: @Sendable (String) -> Void = { _ in }
 
     public init(
         endpoint: PipelineSpec.Endpoint? = nil, progress: ProgressReporter = ProgressReporter(style: .quiet),
@@ -26,6 +38,19 @@ public struct RunOptions: Sendable {
         self.progress = progress
         self.logger = logger
         self.now = now
+    }
+}
+
+/// A run that stopped before publishing but kept everything it fetched: the next `alifeed run`
+/// of the same pipeline resumes it.
+public struct RunInterrupted: Error, CustomStringConvertible {
+    public enum Reason: Sendable { case cancelled, quota }
+    public var reason: Reason
+    public var message: String
+    public var pagesCheckpointed: Int
+
+    public var description: String {
+        "\(message); \(pagesCheckpointed) pages are checkpointed and previous outputs are untouched"
     }
 }
 
@@ -128,11 +153,48 @@ public struct PipelineRunner: Sendable {
     /// The catalogs this pipeline loads (its sqlite sinks).
     var catalogPaths: [String] { spec.load.filter { $0.kind == .sqlite }.map(\.path) }
 
+    /// The state store's file.
+    public var statePath: String {
+        let directory = options.stateDirectory.map { URL(fileURLWithPath: $0) } ?? outputDirectory.appendingPathComponent(".state")
+        return directory.appendingPathComponent("\(spec.name).sqlite").path
+    }
+
     private func run(endpointURL: URL, endpointLabel: String) async throws -> RunSummary {
-        let startedAt = options.now()
-        let runID = Self.runID(name: spec.name, at: startedAt)
+        let state: StateStore
+        do {
+            state = try StateStore(path: statePath)
+            if options.fresh { try state.discardPending() }
+        } catch {
+            throw RunFailure(message: "cannot open the state store \(statePath)", underlying: error)
+        }
+        var startedAt = options.now()
+        var runID = Self.runID(name: spec.name, at: startedAt, deterministic: options.deterministicRunID, specHash: spec.specHash)
+        var resumed: StateStore.PendingRun?
+        if let pending = try? state.pendingRun() {
+            if pending.specHash == spec.specHash {
+                resumed = pending
+                runID = pending.id
+                startedAt = pending.startedAt
+                options.notice("resuming run \(pending.id): \(pending.pages) pages and \(pending.links) links already fetched")
+            } else {
+                options.notice("the pipeline changed since run \(pending.id) was interrupted; starting fresh")
+                try? state.discardPending()
+            }
+        }
+        let budget = try makeBudget()
+        if let budget {
+            let needed = plan.maxAPICalls - (resumed?.pages ?? 0) - (resumed?.links ?? 0) / max(spec.transform.links.batchSize, 1)
+            let remaining = await budget.remaining
+            if needed > remaining && !options.partial {
+                throw RunInterrupted(
+                    reason: .quota,
+                    message: "the plan needs up to \(needed) calls but \(remaining) of today's \(budget.limit) are left for app key \(spec.source.appKey); run with --partial to use what is left and resume after the reset",
+                    pagesCheckpointed: resumed?.pages ?? 0)
+            }
+        }
         // The ledger shows a run from its start, so a failed or killed run is visible afterwards.
         do {
+            try state.begin(runID: runID, specHash: spec.specHash, startedAt: startedAt)
             for path in catalogPaths {
                 try CatalogDatabase(path: path).beginRun(
                     id: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywords: spec.extract.keywords.count)
@@ -141,23 +203,67 @@ public struct PipelineRunner: Sendable {
             throw RunFailure(message: "cannot open the catalog; nothing was fetched", underlying: error)
         }
         do {
-            return try await run(runID: runID, startedAt: startedAt, endpointURL: endpointURL, endpointLabel: endpointLabel)
+            let summary = try await run(
+                runID: runID, startedAt: startedAt, endpointURL: endpointURL, endpointLabel: endpointLabel, state: state, budget: budget)
+            try? await budget?.save()
+            return summary
         } catch {
-            for path in catalogPaths {
-                try? CatalogDatabase(path: path).failRun(id: runID, error: "\(error)", finishedAt: options.now())
+            try? await budget?.save()
+            let pages = (try? state.pendingRun()?.pages) ?? 0
+            let stopped: (any Error)? = Self.interruption(in: error).map { reason -> any Error in
+                RunInterrupted(
+                    reason: reason,
+                    message: reason == .quota ? "stopped: the daily call quota is used up (\(Self.rootCause(error)))" : "interrupted",
+                    pagesCheckpointed: pages)
             }
-            throw error
+            if stopped != nil { try? state.markInterrupted(runID: runID) }
+            for path in catalogPaths {
+                try? CatalogDatabase(path: path).failRun(
+                    id: runID, error: stopped.map { "\($0)" } ?? "\(error)", finishedAt: options.now(), status: stopped == nil ? "failed" : "interrupted")
+            }
+            throw stopped ?? error
         }
     }
 
-    private func run(runID: String, startedAt: Date, endpointURL: URL, endpointLabel: String) async throws -> RunSummary {
+    private func makeBudget() throws -> DailyBudget? {
+        guard let limit = spec.source.dailyBudget else { return nil }
+        do {
+            let store = try StateStore(path: (statePath as NSString).deletingLastPathComponent + "/calls.sqlite")
+            return try DailyBudget(appKey: spec.source.appKey, limit: limit, reset: spec.source.budgetReset, store: store, now: { Date() })
+        } catch {
+            throw RunFailure(message: "cannot open the call budget", underlying: error)
+        }
+    }
+
+    /// Whether a failure is an interruption (cancelled, or out of quota) rather than an error.
+    static func interruption(in error: any Error) -> RunInterrupted.Reason? {
+        var current: (any Error)? = error
+        while let e = current {
+            if e is CancellationError { return .cancelled }
+            if let api = e as? APIError, api.kind == .quotaExceeded { return .quota }
+            if let interrupted = e as? RunInterrupted { return interrupted.reason }
+            current = (e as? RunFailure)?.underlying
+        }
+        return Task.isCancelled ? .cancelled : nil
+    }
+
+    static func rootCause(_ error: any Error) -> String {
+        var current: any Error = error
+        while let failure = current as? RunFailure, let underlying = failure.underlying { current = underlying }
+        if let api = current as? APIError { return api.message }
+        return "\(current)"
+    }
+
+    private func run(
+        runID: String, startedAt: Date, endpointURL: URL, endpointLabel: String, state: StateStore, budget: DailyBudget?
+    ) async throws -> RunSummary {
         let source = spec.source
         let client = OpenPlatformClient(
             configuration: ClientConfiguration(
                 endpoint: endpointURL,
                 credentials: Credentials(appKey: source.appKey, appSecret: source.appSecret, trackingID: source.trackingID),
                 signMethod: source.signMethod, rateLimit: source.rateLimit, retry: source.retry),
-            logger: options.logger)
+            logger: options.logger, budget: budget)
         let progress = options.progress
 
         // Extract.
@@ -171,7 +277,8 @@ public struct PipelineRunner: Sendable {
         progress.begin("extract", total: plan.maxPages)
         let outcomes: [KeywordOutcome]
         do {
-            outcomes = try await Extractor(client: client).run(plan) { page in
+            let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
+            outcomes = try await Extractor(client: client, checkpoints: checkpoints).run(plan) { page in
                 collected.add(page)
                 progress.advance(products: page.page.products.count)
             }
@@ -184,9 +291,11 @@ public struct PipelineRunner: Sendable {
         // Transform, in output order: keyword order, page, rank.
         var assembler = CatalogAssembler(dedupe: spec.transform.dedupe)
         var pagesFetched = 0
+        var pagesFromCheckpoint = 0
         for page in collected.ordered() {
             assembler.add(page: page.page.products, keyword: page.keyword, pageNo: page.pageNo)
             pagesFetched += 1
+            if page.fromCheckpoint { pagesFromCheckpoint += 1 }
         }
         let filters = spec.transform.filters
         let filter = ProductFilter(
@@ -221,18 +330,28 @@ public struct PipelineRunner: Sendable {
             let generator = LinkGenerator(
                 client: client, linkType: spec.transform.links.promotionLinkType, batchSize: spec.transform.links.batchSize,
                 trackingID: tracking)
-            let outcome: LinkGenerator.Outcome
+            // Links made earlier in this run (before an interruption) are kept; the rest are made now.
+            var known: [Int64: AffiliateLink?] = [:]
             do {
+                known = try state.links(runID: runID)
+                let needed = products.map(\.id).filter { known[$0] == nil }
+                progress.advance(by: products.count - needed.count)
                 let batch = spec.transform.links.batchSize
-                outcome = try await generator.generate(for: products.map(\.id), now: options.now) { _ in progress.advance(by: batch) }
+                let linkType = spec.transform.links.promotionLinkType.rawValue
+                let now = options.now
+                let outcome = try await generator.generate(for: needed, now: now, onBatch: { _ in progress.advance(by: batch) }) { found, missing in
+                    try state.saveLinks(runID: runID, found: found, missing: missing, trackingID: tracking, linkType: linkType, at: now())
+                }
+                for (id, link) in outcome.links { known[id] = .some(link) }
+                for id in outcome.missing { known[id] = .some(nil) }
             } catch {
                 progress.finish()
                 throw RunFailure(message: "affiliate link generation failed; previous outputs are untouched", underlying: error)
             }
             progress.finish()
-            for index in products.indices { products[index].affiliateLink = outcome.links[products[index].id] }
-            missingLinks = outcome.missing
-            linksGenerated = outcome.links.count
+            for index in products.indices { products[index].affiliateLink = known[products[index].id] ?? nil }
+            missingLinks = products.filter { $0.affiliateLink == nil }.map(\.id)
+            linksGenerated = products.count - missingLinks.count
         }
         guard !products.isEmpty else {
             throw RunFailure(message: "the run produced no products (\(assembler.productsSeen) fetched, \(filteredOut) filtered out); previous outputs are untouched")
@@ -253,6 +372,9 @@ public struct PipelineRunner: Sendable {
                 let sink = Self.makeSink(sinkSpec)
                 let (rows, output) = try sink.stage(products, context: context)
                 staged.append((sink.label, rows, output))
+            }
+            if options.pauseBeforePublish > .zero {
+                try? await Task.sleep(for: options.pauseBeforePublish)
             }
             // The catalog transaction first: if it fails, no feed has been replaced yet.
             let ordered = staged.filter { $0.label.hasPrefix("sqlite") } + staged.filter { !$0.label.hasPrefix("sqlite") }
@@ -297,8 +419,10 @@ public struct PipelineRunner: Sendable {
             }
             summary.priceDrops = drops.count
         }
+        summary.pagesFromCheckpoint = pagesFromCheckpoint
         try writeSummary(summary)
         try writeReport(summary, drops: drops)
+        try? state.finish(runID: runID)
         return summary
     }
 
@@ -346,9 +470,10 @@ public struct PipelineRunner: Sendable {
         }
     }
 
-    static func runID(name: String, at date: Date) -> String {
+    static func runID(name: String, at date: Date, deterministic: Bool = false, specHash: String = "") -> String {
         let stamp = date.formatted(Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted))
-        return "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        let suffix = deterministic ? String(specHash.prefix(4)) : String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))-\(suffix)"
     }
 }
 

@@ -40,6 +40,9 @@ public struct PipelineSpec: Sendable {
         /// Seed and day of the in-process sandbox.
         public var sandboxSeed: UInt64
         public var sandboxDay: Int?
+        /// Calls allowed per app key per day; `nil` for no budget.
+        public var dailyBudget: Int?
+        public var budgetReset: BudgetReset = .gmt8
     }
 
     public struct ExtractSpec: Sendable, Hashable {

@@ -24,6 +24,8 @@ public struct RunSummary: Sendable, Codable {
     public var durationSeconds: Double
     public var keywords: Int
     public var pages: Int
+    /// Pages read back from the state store (a resumed run) instead of fetched.
+    public var pagesFromCheckpoint = 0
     public var apiCalls: Int
     public var retries: Int
     public var bans: Int
@@ -49,7 +51,7 @@ public struct RunSummary: Sendable, Codable {
     public var text: String {
         var lines = [
             "run \(runID) \(status) in \(String(format: "%.1f", durationSeconds)) s (endpoint \(endpoint))",
-            "  keywords \(keywords), pages \(pages), API calls \(apiCalls) (retries \(retries), bans \(bans))",
+            "  keywords \(keywords), pages \(pages)\(pagesFromCheckpoint > 0 ? " (\(pagesFromCheckpoint) from checkpoints)" : ""), API calls \(apiCalls) (retries \(retries), bans \(bans))",
             "  products \(products) (fetched \(productsFetched), duplicates merged \(duplicatesMerged), filtered out \(filteredOut), invalid \(invalidProducts))",
             "  affiliate links \(linksGenerated) generated, \(linksMissing) missing",
         ]

@@ -6,7 +6,9 @@ import Yams
 
 extension SpecReader {
     static let rootKeys = ["name", "source", "extract", "transform", "load", "alerts"]
-    static let sourceKeys = ["endpoint", "app_key", "app_secret", "tracking_id", "sign_method", "rate_limit", "retry", "sandbox"]
+    static let sourceKeys = [
+        "endpoint", "app_key", "app_secret", "tracking_id", "sign_method", "rate_limit", "retry", "sandbox", "daily_budget", "budget_reset",
+    ]
     static let extractKeys = [
         "keywords", "keywords_file", "pages", "page_size", "sort", "min_price", "max_price", "category_ids",
         "ship_to_country", "target_currency", "target_language", "platform_product_type",
@@ -109,12 +111,18 @@ extension SpecReader {
             if let v = s["seed"].flatMap({ int($0, "source.sandbox.seed", range: 0...Int.max) }) { seed = UInt64(v) }
             day = s["day"].flatMap { int($0, "source.sandbox.day", range: 0...1_000_000) }
         }
+        let budget = e["daily_budget"].flatMap { int($0, "source.daily_budget", range: 1...100_000_000) }
+        var reset = BudgetReset.gmt8
+        if let value = e["budget_reset"], let chosen = choice(value, "source.budget_reset", BudgetReset.allCases.map { ($0.rawValue, $0) }) {
+            reset = chosen
+        }
         guard let endpoint, let appKey, let secret else { return nil }
         if appKey.isEmpty { error(appKeyNode, "source.app_key", "must not be empty") }
         if secret.isEmpty { error(secretNode, "source.app_secret", "must not be empty") }
         return PipelineSpec.SourceSpec(
             endpoint: endpoint, appKey: appKey, appSecret: Secret(secret), trackingID: tracking?.isEmpty == true ? nil : tracking,
-            signMethod: signMethod, rateLimit: rateLimit, retry: retry, sandboxSeed: seed, sandboxDay: day)
+            signMethod: signMethod, rateLimit: rateLimit, retry: retry, sandboxSeed: seed, sandboxDay: day, dailyBudget: budget,
+            budgetReset: reset)
     }
 
     static func endpoint(_ text: String) -> PipelineSpec.Endpoint? {

@@ -25,7 +25,12 @@ public struct LinkGenerator: Sendable {
     }
 
     /// Links for `ids`, keyed by product id. `onBatch` reports progress (links done so far).
-    public func generate(for ids: [Int64], now: @escaping @Sendable () -> Date = { Date() }, onBatch: (@Sendable (Int) async -> Void)? = nil) async throws -> Outcome {
+    /// - Parameter onBatchResult: sees each finished batch (links found, ids left out) as it lands,
+    ///   so a checkpoint keeps them if the run is interrupted.
+    public func generate(
+        for ids: [Int64], now: @escaping @Sendable () -> Date = { Date() }, onBatch: (@Sendable (Int) async -> Void)? = nil,
+        onBatchResult: (@Sendable ([Int64: AffiliateLink], [Int64]) async throws -> Void)? = nil
+    ) async throws -> Outcome {
         let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min($0 + batchSize, ids.count)]) }
         let results = try await withThrowingTaskGroup(of: [Int64: AffiliateLink].self) { group in
             var next = 0
@@ -45,6 +50,7 @@ public struct LinkGenerator: Sendable {
                             found[id] = AffiliateLink(url: url, trackingID: trackingID, generatedAt: stamp, linkType: linkType.rawValue)
                         }
                     }
+                    try await onBatchResult?(found, batch.filter { found[$0] == nil })
                     return found
                 }
             }

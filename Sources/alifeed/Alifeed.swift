@@ -6,7 +6,7 @@ struct Alifeed: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alifeed",
         abstract: "Turn the AliExpress Open Platform into product catalogs and storefront feeds.",
-        discussion: "Exit codes: 0 success, 1 run failed (previous outputs untouched), 2 invalid pipeline or usage.",
+        discussion: "Exit codes: 0 success, 1 run failed (previous outputs untouched), 2 invalid pipeline or usage, 75 stopped by the daily quota (resumable), 130 interrupted (resumable).",
         subcommands: [RunCommand.self, ValidateCommand.self, PricesCommand.self, SandboxCommand.self, SignCommand.self])
 
     /// Maps errors to the documented exit codes: usage and validation problems are 2.
@@ -40,4 +40,8 @@ struct Alifeed: AsyncParsableCommand {
 enum Exit {
     static let runFailed = ExitCode(1)
     static let invalid = ExitCode(2)
+    /// Stopped by the daily call quota or budget; the next run resumes (EX_TEMPFAIL).
+    static let quota = ExitCode(75)
+    /// Interrupted by a signal; the next run resumes.
+    static let interrupted = ExitCode(130)
 }

@@ -1,0 +1,231 @@
+public import Foundation
+import Catalog
+import Extract
+import Load
+import GRDB
+import OpenPlatform
+import Transform
+
+/// A pipeline's working state (default `output/.state/<name>.sqlite`): the run in progress, every
+/// page fetched (raw body) and every link generated in it, so an interrupted run resumes without
+/// fetching anything twice. Cleared when the run finishes.
+public final class StateStore: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// The unfinished run a new one may resume.
+    public struct PendingRun: Sendable {
+        public var id: String
+        public var specHash: String
+        public var startedAt: Date
+        public var pages: Int
+        public var links: Int
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        queue = try DatabaseQueue(path: path, configuration: configuration)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("state-v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    spec_hash TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    status TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE pages (
+                    run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    keyword_index INTEGER NOT NULL,
+                    keyword TEXT NOT NULL,
+                    page_no INTEGER NOT NULL,
+                    method TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    request_id TEXT,
+                    fetched_at TEXT NOT NULL,
+                    PRIMARY KEY (run_id, keyword_index, page_no)
+                ) STRICT;
+                CREATE TABLE fetch_log (
+                    run_id TEXT NOT NULL,
+                    keyword_index INTEGER NOT NULL,
+                    page_no INTEGER NOT NULL,
+                    fetched_at TEXT NOT NULL,
+                    already_checkpointed INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE links (
+                    run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    product_id INTEGER NOT NULL,
+                    url TEXT,
+                    tracking_id TEXT NOT NULL,
+                    link_type INTEGER NOT NULL,
+                    generated_at TEXT NOT NULL,
+                    PRIMARY KEY (run_id, product_id)
+                ) STRICT;
+                CREATE TABLE calls (
+                    app_key TEXT NOT NULL,
+                    day TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (app_key, day)
+                ) STRICT;
+                """)
+        }
+        try migrator.migrate(queue)
+    }
+
+    /// The run left unfinished by an earlier `alifeed run`, if any.
+    public func pendingRun() throws -> PendingRun? {
+        try queue.read { db -> PendingRun? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, spec_hash, started_at FROM run WHERE status != 'finished' ORDER BY started_at DESC LIMIT 1")
+            else { return nil }
+            let id: String = row["id"]
+            return PendingRun(
+                id: id, specHash: row["spec_hash"], startedAt: Timestamp.parse(row["started_at"]),
+                pages: try Int.fetchOne(db, sql: "SELECT count(*) FROM pages WHERE run_id = ?", arguments: [id]) ?? 0,
+                links: try Int.fetchOne(db, sql: "SELECT count(*) FROM links WHERE run_id = ?", arguments: [id]) ?? 0)
+        }
+    }
+
+    /// Forgets every unfinished run (a changed spec, or `--fresh`).
+    public func discardPending() throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM fetch_log WHERE run_id IN (SELECT id FROM run WHERE status != 'finished')")
+            try db.execute(sql: "DELETE FROM run WHERE status != 'finished'")
+        }
+    }
+
+    public func begin(runID: String, specHash: String, startedAt: Date) throws {
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO run (id, spec_hash, started_at, status) VALUES (?, ?, ?, 'running')
+                ON CONFLICT(id) DO UPDATE SET status = 'running'
+                """, arguments: [runID, specHash, Timestamp.iso8601(startedAt)])
+        }
+    }
+
+    public func markInterrupted(runID: String) throws {
+        try queue.write { db in try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE id = ?", arguments: [runID]) }
+    }
+
+    /// The run is published: its pages and links are no longer needed.
+    public func finish(runID: String) throws {
+        try queue.write { db in
+            try db.execute(sql: "DELETE FROM pages WHERE run_id = ?", arguments: [runID])
+            try db.execute(sql: "DELETE FROM links WHERE run_id = ?", arguments: [runID])
+            try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runID])
+            try db.execute(sql: "DELETE FROM run WHERE status = 'finished' AND id != ?", arguments: [runID])
+        }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    // MARK: pages
+
+    func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, body: Data, requestID: String?)? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT keyword, method, body, request_id FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                """, arguments: [runID, keywordIndex, pageNo]).map { ($0["keyword"], $0["method"], $0["body"], $0["request_id"]) }
+        }
+    }
+
+    func savePage(runID: String, keywordIndex: Int, keyword: String, pageNo: Int, method: String, body: Data, requestID: String?) throws {
+        try queue.write { db in
+            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
+                                            arguments: [runID, keywordIndex, pageNo]) ?? 0
+            let now = Timestamp.iso8601(Date())
+            try db.execute(sql: "INSERT INTO fetch_log VALUES (?, ?, ?, ?, ?)", arguments: [runID, keywordIndex, pageNo, now, existing])
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO pages (run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [runID, keywordIndex, keyword, pageNo, method, body, requestID, now])
+        }
+    }
+
+    /// Network fetches of pages that were already checkpointed (must stay 0), and all fetches.
+    public func fetchCounts(runID: String) throws -> (fetched: Int, refetched: Int) {
+        try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE run_id = ?", arguments: [runID]) ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE run_id = ? AND already_checkpointed > 0", arguments: [runID]) ?? 0)
+        }
+    }
+
+    // MARK: links
+
+    /// Links (and confirmed misses, with a `nil` URL) generated earlier in this run.
+    func links(runID: String) throws -> [Int64: AffiliateLink?] {
+        try queue.read { db in
+            var result: [Int64: AffiliateLink?] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT product_id, url, tracking_id, link_type, generated_at FROM links WHERE run_id = ?", arguments: [runID]) {
+                let url: String? = row["url"]
+                result[row["product_id"]] = url.map {
+                    AffiliateLink(url: $0, trackingID: row["tracking_id"], generatedAt: Timestamp.parse(row["generated_at"]), linkType: row["link_type"])
+                }
+            }
+            return result
+        }
+    }
+
+    func saveLinks(runID: String, found: [Int64: AffiliateLink], missing: [Int64], trackingID: String, linkType: Int, at: Date) throws {
+        try queue.write { db in
+            for (id, link) in found {
+                try db.execute(sql: "INSERT OR REPLACE INTO links VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [runID, id, link.url, link.trackingID, link.linkType, Timestamp.iso8601(link.generatedAt)])
+            }
+            for id in missing {
+                try db.execute(sql: "INSERT OR REPLACE INTO links VALUES (?, ?, NULL, ?, ?, ?)",
+                               arguments: [runID, id, trackingID, linkType, Timestamp.iso8601(at)])
+            }
+        }
+    }
+
+    // MARK: the daily call budget
+
+    func callsUsed(appKey: String, day: String) throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT count FROM calls WHERE app_key = ? AND day = ?", arguments: [appKey, day]) ?? 0 }
+    }
+
+    func addCalls(_ count: Int, appKey: String, day: String) throws {
+        guard count > 0 else { return }
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO calls (app_key, day, count) VALUES (?, ?, ?)
+                ON CONFLICT(app_key, day) DO UPDATE SET count = count + excluded.count
+                """, arguments: [appKey, day, count])
+        }
+    }
+}
+
+/// Pages checkpointed in the state store as they arrive, and read back on resume.
+struct StateCheckpoints: PageCheckpoints {
+    let store: StateStore
+    let runID: String
+    let method: String
+
+    func checkpointedPage(keywordIndex: Int, pageNo: Int) async throws -> FetchedPage? {
+        guard let stored = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+        let envelope: Envelope<WireProductResult>
+        do {
+            envelope = try EnvelopeDecoder.decode(WireProductResult.self, method: stored.method, from: stored.body)
+        } catch {
+            // A checkpoint that does not decode is not trusted: fetch the page again.
+            return nil
+        }
+        guard case .success(let business) = envelope else { return nil }
+        let response = APIResponse(
+            method: stored.method, result: business.result, isEmpty: business.respCode == 405 || business.result == nil,
+            requestID: stored.requestID, body: stored.body, attempts: 0)
+        return FetchedPage(
+            keywordIndex: keywordIndex, keyword: stored.keyword, pageNo: pageNo,
+            page: OpenPlatformClient.page(from: response, pageNo: pageNo), fromCheckpoint: true)
+    }
+
+    func checkpoint(_ page: FetchedPage) async throws {
+        try store.savePage(
+            runID: runID, keywordIndex: page.keywordIndex, keyword: page.keyword, pageNo: page.pageNo, method: method,
+            body: page.page.body, requestID: page.page.requestID)
+    }
+}
