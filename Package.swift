@@ -96,7 +96,7 @@ let package = Package(
                 "Pipeline", "Sandbox", "OpenPlatform", "Catalog", "Load", "Transform", "Extract",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            resources: [.copy("Golden")],
+            resources: [.copy("Golden"), .copy("Fuzz")],
             swiftSettings: strictSettings
         ),
     ]

@@ -472,8 +472,9 @@ public struct PipelineRunner: Sendable {
 
     static func runID(name: String, at date: Date, deterministic: Bool = false, specHash: String = "") -> String {
         let stamp = date.formatted(Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted))
-        let suffix = deterministic ? String(specHash.prefix(4)) : String(UInt16.random(in: 0...UInt16.max), radix: 16)
-        return "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))-\(suffix)"
+        let base = "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))"
+        // Reproducible builds (SOURCE_DATE_EPOCH): the same pipeline at the same time, the same id.
+        return deterministic ? base : "\(base)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
     }
 }
 

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import OpenPlatform
+import Pipeline
+import Sandbox
+import Synchronization
+import Testing
+
+/// Interrupted runs resume from their checkpoints: nothing checkpointed is fetched again and the
+/// outputs are byte-identical to an uninterrupted run.
+@Suite struct ResumeTests {
+    static let fixed = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static func options(_ server: SandboxServer, notices: Notices? = nil) -> RunOptions {
+        var options = RunOptions(now: { fixed })
+        options.endpoint = .url(server.url)
+        options.deterministicRunID = true
+        if let notices { options.notice = { notices.append($0) } }
+        return options
+    }
+
+    static func spec(_ directory: TempDirectory, keywords: [String] = ["smart watch", "drone", "tent", "ring"], budget: Int? = nil) throws -> PipelineSpec {
+        var spec = try testPipeline(directory, name: "r", keywords: keywords, pages: 3, pageSize: 30, qps: 40, sinks: ["csv", "xml", "sqlite"])
+        spec.source.rateLimit.maxInFlight = 2
+        spec.source.dailyBudget = budget
+        return spec
+    }
+
+    static func pagesCheckpointed(_ directory: TempDirectory) -> Int {
+        guard let queue = try? DatabaseQueue(path: directory.path(".state/r.sqlite")) else { return 0 }
+        return (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pages") ?? 0 }) ?? 0
+    }
+
+    static func linksCheckpointed(_ directory: TempDirectory) -> Int {
+        guard let queue = try? DatabaseQueue(path: directory.path(".state/r.sqlite")) else { return 0 }
+        return (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM links") ?? 0 }) ?? 0
+    }
+
+    /// Runs the pipeline and cancels it once `condition` holds.
+    static func interrupt(_ spec: PipelineSpec, _ options: RunOptions, when condition: @escaping @Sendable () -> Bool) async throws -> RunInterrupted {
+        let task = Task { try await PipelineRunner(spec: spec, options: options).run() }
+        for _ in 0..<2000 {
+            if condition() { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        task.cancel()
+        switch await task.result {
+        case .success: throw CancellationError()  // finished before the interruption: the test is void
+        case .failure(let error as RunInterrupted): return error
+        case .failure(let error): throw error
+        }
+    }
+
+    static func outputs(_ directory: TempDirectory) throws -> [Data] {
+        try ["r.csv", "r.xml"].map { try Data(contentsOf: URL(fileURLWithPath: directory.path($0))) }
+    }
+
+    @Test(arguments: [3, 8])
+    func interruptedDuringExtractResumesWithoutRefetching(afterPages: Int) async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
+        let reference = try TempDirectory(), resumed = try TempDirectory()
+        defer { reference.remove(); resumed.remove() }
+        _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
+
+        let spec = try Self.spec(resumed)
+        let stop = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= afterPages }
+        #expect(stop.reason == .cancelled)
+        #expect(stop.pagesCheckpointed >= afterPages)
+        #expect(!FileManager.default.fileExists(atPath: resumed.path("r.csv")), "nothing was published")
+
+        let notices = Notices()
+        let summary = try await PipelineRunner(spec: spec, options: Self.options(server, notices: notices)).run()
+        await server.stop()
+        #expect(notices.all.contains { $0.hasPrefix("resuming run") })
+        #expect(summary.pagesFromCheckpoint >= afterPages)
+        #expect(try Self.outputs(resumed) == Self.outputs(reference), "byte-identical to the uninterrupted run")
+        let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
+        let (refetched, leftPages) = try await state.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM pages")!)
+        }
+        #expect(refetched == 0, "no checkpointed page was fetched again")
+        #expect(leftPages == 0, "the finished run's pages are cleared")
+    }
+
+    @Test func interruptedDuringLinkGenerationKeepsTheLinksMade() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(60), day: 10))
+        let reference = try TempDirectory(), resumed = try TempDirectory()
+        defer { reference.remove(); resumed.remove() }
+        _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
+        let before = server.gateway.statistics.served[OpenPlatformClient.linkGenerateMethod] ?? 0
+
+        var spec = try Self.spec(resumed)
+        spec.transform.links.batchSize = 10
+        var referenceSpec = try Self.spec(reference)
+        referenceSpec.transform.links.batchSize = 10
+        _ = try await PipelineRunner(spec: referenceSpec, options: Self.options(server)).run()
+        let stop = try await Self.interrupt(spec, Self.options(server)) { Self.linksCheckpointed(resumed) >= 20 }
+        #expect(stop.reason == .cancelled)
+        let kept = Self.linksCheckpointed(resumed)
+        #expect(kept >= 20)
+        let calls = server.gateway.statistics.served[OpenPlatformClient.linkGenerateMethod] ?? 0
+        let summary = try await PipelineRunner(spec: spec, options: Self.options(server)).run()
+        let after = server.gateway.statistics.served[OpenPlatformClient.linkGenerateMethod] ?? 0
+        await server.stop()
+        // The resumed run asked only for the links it did not have.
+        let batches = (summary.products - kept + 9) / 10
+        #expect(after - calls <= batches)
+        #expect(summary.pagesFromCheckpoint == summary.pages, "every page came from the checkpoint")
+        #expect(try Self.outputs(resumed) == Self.outputs(reference))
+        #expect(before > 0)
+    }
+
+    @Test func changedSpecStartsFreshAndSaysSo() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        _ = try await Self.interrupt(try Self.spec(directory), Self.options(server)) { Self.pagesCheckpointed(directory) >= 2 }
+        let notices = Notices()
+        let changed = try Self.spec(directory, keywords: ["smart watch", "drone"])
+        let summary = try await PipelineRunner(spec: changed, options: Self.options(server, notices: notices)).run()
+        await server.stop()
+        #expect(notices.all.contains { $0.contains("changed") && $0.contains("starting fresh") })
+        #expect(summary.pagesFromCheckpoint == 0)
+    }
+
+    @Test func freshDiscardsTheInterruptedRun() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try Self.spec(directory)
+        _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(directory) >= 2 }
+        var options = Self.options(server)
+        options.fresh = true
+        let summary = try await PipelineRunner(spec: spec, options: options).run()
+        await server.stop()
+        #expect(summary.pagesFromCheckpoint == 0)
+    }
+
+    @Test func budgetRefusesAPlanThatDoesNotFitUnlessPartial() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, day: 10))
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let tight = try Self.spec(directory, budget: 6)
+        await #expect(throws: RunInterrupted.self) { _ = try await PipelineRunner(spec: tight, options: Self.options(server)).run() }
+        #expect(server.gateway.statistics.requests == 0, "refused before calling")
+
+        var partial = Self.options(server)
+        partial.partial = true
+        do {
+            _ = try await PipelineRunner(spec: tight, options: partial).run()
+            Issue.record("the run went past its budget")
+        } catch let stop as RunInterrupted {
+            #expect(stop.reason == .quota)
+            #expect(stop.description.contains("daily budget of 6 calls"))
+        }
+        #expect(server.gateway.statistics.requests == 6, "exactly the budget was spent")
+        // A bigger budget (tomorrow's, in effect) resumes the same run.
+        let roomy = try Self.spec(directory, budget: 1000)
+        let summary = try await PipelineRunner(spec: roomy, options: Self.options(server)).run()
+        await server.stop()
+        #expect(summary.pagesFromCheckpoint == 6)
+    }
+
+    @Test func gatewayQuotaStopsCleanlyAndResumes() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, dailyQuota: 5, day: 10))
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try Self.spec(directory)
+        do {
+            _ = try await PipelineRunner(spec: spec, options: Self.options(server)).run()
+            Issue.record("the run went past the gateway's quota")
+        } catch let stop as RunInterrupted {
+            #expect(stop.reason == .quota)
+            #expect(stop.pagesCheckpointed == 5)
+        }
+        await server.stop()
+        let next = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, day: 10))
+        let summary = try await PipelineRunner(spec: spec, options: Self.options(next)).run()
+        await next.stop()
+        #expect(summary.pagesFromCheckpoint == 5)
+    }
+}
+
+final class Notices: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: [String] { lines.withLock { $0 } }
+}
