@@ -374,6 +374,7 @@ public struct PipelineRunner: Sendable {
                 staged.append((sink.label, rows, output))
             }
             if options.pauseBeforePublish > .zero {
+                options.notice("publishing \(staged.count) outputs after a pause of \(options.pauseBeforePublish)")
                 try? await Task.sleep(for: options.pauseBeforePublish)
             }
             // The catalog transaction first: if it fails, no feed has been replaced yet.

@@ -19,12 +19,24 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Latency added to every answer, in milliseconds.") var latencyMs: Int = 0
     @Option(help: "Seed of the generated catalog.") var seed: UInt64 = 1
     @Option(help: "Catalog day for prices (default: follows the clock).") var day: Int?
+    @Option(help: "Another app the sandbox accepts, as KEY:SECRET or KEY:SECRET:TRACKING_ID (repeatable).") var app: [String] = []
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         if let qps, qps <= 0 { throw ValidationError("--qps must be positive") }
         _ = try faultKinds()
+        _ = try extraApps()
+    }
+
+    func extraApps() throws -> [SandboxApp] {
+        try app.map { text in
+            let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--app takes KEY:SECRET or KEY:SECRET:TRACKING_ID")
+            }
+            return SandboxApp(appKey: parts[0], appSecret: parts[1], trackingIDs: [parts.count > 2 ? parts[2] : "default", "default"])
+        }
     }
 
     func faultKinds() throws -> [FaultKind] {
@@ -38,7 +50,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = SandboxConfiguration(
-            seed: seed, qpsLimit: qps, banSeconds: banSeconds, dailyQuota: dailyQuota,
+            seed: seed, apps: [.demo, .limited] + (try extraApps()), qpsLimit: qps, banSeconds: banSeconds, dailyQuota: dailyQuota,
             faults: FaultPlan(rate: faultRate, kinds: try faultKinds(), slowDelay: .milliseconds(slowMs)),
             latency: .milliseconds(latencyMs), day: day)
         var logger = Logger(label: "alifeed.sandbox")
