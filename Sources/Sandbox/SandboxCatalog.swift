@@ -67,6 +67,8 @@ public struct SandboxCatalog: Sendable {
 
     private static let modulus: Int64 = 1_000_000_000
     private static let multiplier: Int64 = 7_919
+    /// Keeps the first products of an entry from having ids full of zeros.
+    private static let offset: Int64 = 338_829_917
     private static let inverse: Int64 = {
         // Modular inverse of `multiplier` modulo 10^9 by the extended Euclidean algorithm.
         var (t, newT, r, newR): (Int64, Int64, Int64, Int64) = (0, 1, modulus, multiplier)
@@ -80,7 +82,7 @@ public struct SandboxCatalog: Sendable {
 
     /// `1005` + 3 digits of entry + 9 scrambled digits of serial: 16 digits like the real ids.
     func productID(_ ref: ProductRef) -> Int64 {
-        let scrambled = (Int64(ref.serial) * Self.multiplier + Int64(ref.entry) * 104_729) % Self.modulus
+        let scrambled = (Int64(ref.serial) * Self.multiplier + Int64(ref.entry) * 104_729 + Self.offset) % Self.modulus
         return 1_005_000_000_000_000 + Int64(ref.entry) * Self.modulus + scrambled
     }
 
@@ -89,7 +91,7 @@ public struct SandboxCatalog: Sendable {
         guard body >= 0 else { return nil }
         let entry = body / Self.modulus
         let scrambled = body % Self.modulus
-        var unscrambled = (scrambled - entry * 104_729 % Self.modulus) % Self.modulus
+        var unscrambled = (scrambled - (entry * 104_729 + Self.offset) % Self.modulus) % Self.modulus
         if unscrambled < 0 { unscrambled += Self.modulus }
         // Both factors are below 10^9, so the product fits in Int64.
         let value = unscrambled * Self.inverse % Self.modulus

@@ -7,7 +7,10 @@ struct Alifeed: AsyncParsableCommand {
         commandName: "alifeed",
         abstract: "Turn the AliExpress Open Platform into product catalogs and storefront feeds.",
         discussion: "Exit codes: 0 success, 1 run failed (previous outputs untouched), 2 invalid pipeline or usage, 75 stopped by the daily quota (resumable), 130 interrupted (resumable).",
-        subcommands: [RunCommand.self, ValidateCommand.self, PricesCommand.self, SandboxCommand.self, SignCommand.self])
+        subcommands: [
+            RunCommand.self, ValidateCommand.self, SearchCommand.self, LinksCommand.self, CategoriesCommand.self, PricesCommand.self,
+            SandboxCommand.self, SignCommand.self,
+        ])
 
     /// Maps errors to the documented exit codes: usage and validation problems are 2.
     static func main() async {

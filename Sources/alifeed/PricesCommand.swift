@@ -10,7 +10,6 @@ struct PricesCommand: ParsableCommand {
         abstract: "Show a product's price history, or the current price drops, from a catalog.",
         discussion: "Examples:\n  alifeed prices output/nightly.sqlite --drops --threshold 15% --window '14 days'\n  alifeed prices output/nightly.sqlite --product 1005006338829917 --format csv")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
     @Argument(help: "The SQLite catalog a pipeline loads.") var catalog: String
     @Option(help: "Show this product's price history.") var product: Int64?
@@ -18,7 +17,7 @@ struct PricesCommand: ParsableCommand {
     @Option(help: "Drop threshold for --drops, e.g. 10%.") var threshold: String = "10%"
     @Option(help: "Window for --drops: 'N runs' or 'N days'.") var window: String = "30 runs"
     @Option(help: "Earlier observations needed for --drops.") var minObservations: Int = 3
-    @Option(help: "table (default on a terminal), csv or json.") var format: Format?
+    @Option(help: "table (default on a terminal), csv or json.") var format: OutputFormat?
 
     func validate() throws {
         guard (product != nil) != drops else { throw ValidationError("give either --product ID or --drops") }
@@ -34,7 +33,7 @@ struct PricesCommand: ParsableCommand {
             throw Exit.runFailed
         }
         let history = PriceHistory(database: database)
-        let output = format ?? (isatty(1) == 1 ? .table : .csv)
+        let output = format ?? .automatic
         if let product {
             let points = try history.history(productID: product)
             guard !points.isEmpty else {
@@ -42,7 +41,7 @@ struct PricesCommand: ParsableCommand {
                 throw Exit.runFailed
             }
             let rows = points.map { [$0.observedAt, DecimalText.format($0.salePrice, scale: 2), $0.originalPrice.map { DecimalText.format($0, scale: 2) } ?? "", $0.currency, $0.runID] }
-            try emit(header: ["observed_at", "sale_price", "original_price", "currency", "run_id"], rows: rows, format: output, rightAligned: [1, 2])
+            try Output.emit(header: ["observed_at", "sale_price", "original_price", "currency", "run_id"], rows: rows, format: output, rightAligned: [1, 2])
         } else {
             let rule = try parseRule()
             let found = try history.drops(rule: rule)
@@ -50,7 +49,7 @@ struct PricesCommand: ParsableCommand {
                 [String($0.productID), DecimalText.format($0.dropPercent, scale: 2), DecimalText.format($0.currentPrice, scale: 2),
                  DecimalText.format($0.averagePrice, scale: 2), $0.currency, String($0.observations), $0.title]
             }
-            try emit(
+            try Output.emit(
                 header: ["product_id", "drop_percent", "current_price", "average_price", "currency", "observations", "title"],
                 rows: rows, format: output, rightAligned: [1, 2, 3, 5])
         }
@@ -67,40 +66,5 @@ struct PricesCommand: ParsableCommand {
         }
         return PriceDropRule(threshold: value / 100, window: parts[1].hasPrefix("run") ? .runs(n) : .days(n), minimumObservations: minObservations)
     }
-
-    func emit(header: [String], rows: [[String]], format: Format, rightAligned: Set<Int>) throws {
-        switch format {
-        case .csv:
-            var text = CSVFormat.row(header)
-            for row in rows { text += CSVFormat.row(row.map { CSVCell.text($0, spreadsheetSafe: false) }) }
-            FileHandle.standardOutput.write(Data(text.utf8))
-        case .json:
-            let objects = rows.map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(objects))
-            FileHandle.standardOutput.write(Data("\n".utf8))
-        case .table:
-            print(TextTable.render(header: header, rows: rows, rightAligned: rightAligned))
-        }
-    }
 }
 
-/// A plain aligned table for terminals.
-enum TextTable {
-    static func render(header: [String], rows: [[String]], rightAligned: Set<Int>) -> String {
-        let clipped = rows.map { $0.map { $0.count > 70 ? String($0.prefix(69)) + "…" : $0 } }
-        var widths = header.map(\.count)
-        for row in clipped { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                return rightAligned.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        var lines = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-        lines += clipped.map(line)
-        if rows.isEmpty { lines.append("(none)") }
-        return lines.joined(separator: "\n")
-    }
-}
