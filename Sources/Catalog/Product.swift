@@ -27,6 +27,8 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     public var affiliateLink: AffiliateLink?
     /// The storefront price from the pipeline's pricing rules; `nil` sells at the sale price.
     public var pricing: Pricing?
+    /// Delivery days to the requested country, when the gateway said (`ship_to_days`).
+    public var shippingDays: Int?
     /// Out of stock for a product the catalog knows but this run did not find (when the pipeline
     /// keeps such products in its feeds).
     public var availability: Availability = .inStock

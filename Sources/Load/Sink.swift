@@ -24,12 +24,15 @@ public struct KeywordStat: Sendable, Hashable, Codable {
     public var totalRecords: Int?
     public var pagesFetched: Int
     public var productsKept: Int
+    /// Product rows the gateway returned for the keyword.
+    public var productsFetched: Int
 
-    public init(keyword: String, totalRecords: Int?, pagesFetched: Int, productsKept: Int) {
+    public init(keyword: String, totalRecords: Int?, pagesFetched: Int, productsKept: Int, productsFetched: Int = 0) {
         self.keyword = keyword
         self.totalRecords = totalRecords
         self.pagesFetched = pagesFetched
         self.productsKept = productsKept
+        self.productsFetched = productsFetched
     }
 }
 

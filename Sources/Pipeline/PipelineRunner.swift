@@ -104,8 +104,8 @@ public struct PipelineRunner: Sendable {
     }
 
     public var plan: RunPlan {
-        let pages = spec.extract.keywords.count * spec.extract.pages
-        let maxProducts = pages * spec.extract.pageSize
+        let pages = spec.extract.keywords.count * spec.extract.pages + (spec.extract.productIDs.count + 19) / 20
+        let maxProducts = spec.extract.keywords.count * spec.extract.pages * spec.extract.pageSize + spec.extract.productIDs.count
         let linkCalls = spec.transform.links.enabled ? (maxProducts + spec.transform.links.batchSize - 1) / spec.transform.links.batchSize : 0
         return RunPlan(
             keywords: spec.extract.keywords.count, maxPages: pages, maxLinkCalls: linkCalls, qps: spec.source.rateLimit.qps,
@@ -149,6 +149,34 @@ public struct PipelineRunner: Sendable {
             throw RunFailure(message: "could not start the built-in sandbox", underlying: error)
         }
     }
+
+    /// `extract.product_ids`: `productdetail.get` in batches of 20, each batch checkpointed like a page.
+    private func fetchDetails(client: OpenPlatformClient, state: StateStore, runID: String, startIndex: Int, into collected: PageCollector) async throws {
+        let ids = spec.extract.productIDs
+        let checkpoints = StateCheckpoints(store: state, runID: runID, method: OpenPlatformClient.productDetailMethod)
+        let batchSize = 20
+        for (batchIndex, start) in stride(from: 0, to: ids.count, by: batchSize).enumerated() {
+            let keywordIndex = startIndex + batchIndex
+            if let stored = try await checkpoints.checkpointedPage(keywordIndex: keywordIndex, pageNo: 1) {
+                collected.add(stored)
+                continue
+            }
+            let batch = ids[start..<min(start + batchSize, ids.count)]
+            var parameters = ["product_ids": batch.map(String.init).joined(separator: ",")]
+            parameters["target_currency"] = spec.extract.targetCurrency
+            parameters["target_language"] = spec.extract.targetLanguage
+            parameters["country"] = spec.extract.shipToCountry
+            parameters["tracking_id"] = spec.source.trackingID
+            let response = try await client.call(OpenPlatformClient.productDetailMethod, parameters: parameters, as: WireProductResult.self)
+            let page = FetchedPage(
+                keywordIndex: keywordIndex, keyword: Self.productIDsKeyword, pageNo: 1, page: OpenPlatformClient.page(from: response, pageNo: 1))
+            try await checkpoints.checkpoint(page)
+            collected.add(page)
+        }
+    }
+
+    /// The "keyword" products fetched by id are listed under.
+    public static let productIDsKeyword = "(product ids)"
 
     /// The catalogs this pipeline loads (its sqlite sinks).
     var catalogPaths: [String] { spec.load.filter { $0.kind == .sqlite }.map(\.path) }
@@ -272,15 +300,18 @@ public struct PipelineRunner: Sendable {
             categoryIDs: extract.categoryIDs, pageSize: extract.pageSize, sort: extract.sort, minSalePrice: extract.minPrice,
             maxSalePrice: extract.maxPrice, platformProductType: extract.platformProductType, shipToCountry: extract.shipToCountry,
             targetCurrency: extract.targetCurrency, targetLanguage: extract.targetLanguage, trackingID: source.trackingID)
-        let plan = PagePlan(keywords: extract.keywords, pagesPerKeyword: extract.pages, template: template)
+        let plan = PagePlan(keywords: extract.keywords, pagesPerKeyword: extract.pages, template: template, method: extract.method)
         let collected = PageCollector()
         progress.begin("extract", total: plan.maxPages)
         let outcomes: [KeywordOutcome]
         do {
-            let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
+                let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
             outcomes = try await Extractor(client: client, checkpoints: checkpoints).run(plan) { page in
                 collected.add(page)
                 progress.advance(products: page.page.products.count)
+            }
+            if !extract.productIDs.isEmpty {
+                try await fetchDetails(client: client, state: state, runID: runID, startIndex: extract.keywords.count, into: collected)
             }
         } catch {
             progress.finish()
@@ -363,7 +394,9 @@ public struct PipelineRunner: Sendable {
             for keyword in product.keywords { kept[keyword, default: 0] += 1 }
         }
         let keywordStats = outcomes.map {
-            KeywordStat(keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched, productsKept: kept[$0.keyword] ?? 0)
+            KeywordStat(
+                keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched, productsKept: kept[$0.keyword] ?? 0,
+                productsFetched: $0.productsFetched)
         }
         let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: keywordStats)
         var staged: [(label: String, rows: Int, output: any StagedOutput)] = []
@@ -435,6 +468,7 @@ public struct PipelineRunner: Sendable {
         case (.xml, .googleMerchant), (.xml, .meta): return MerchantFeedSink(url: url, profile: spec.profile, options: spec.options, label: label)
         case (.xml, _): return GenericXMLSink(url: url, label: label)
         case (.csv, _): return StorefrontCSVSink(url: url, profile: spec.profile, options: spec.options, label: label)
+        case (.keywordReport, _): return KeywordReportSink(url: url, label: "keyword_report \(spec.path)")
         }
     }
 

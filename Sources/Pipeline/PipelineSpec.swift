@@ -59,6 +59,10 @@ public struct PipelineSpec: Sendable {
         public var targetCurrency: String
         public var targetLanguage: String
         public var platformProductType: PlatformProductType?
+        /// `aliexpress.affiliate.product.query` (default) or `hotproduct.query`.
+        public var method: String = OpenPlatformClient.productQueryMethod
+        /// Products fetched by id with `productdetail.get`, in batches.
+        public var productIDs: [Int64] = []
     }
 
     public struct TransformSpec: Sendable, Hashable {
@@ -97,7 +101,11 @@ public struct PipelineSpec: Sendable {
     }
 
     public struct SinkSpec: Sendable, Hashable {
-        public enum Kind: String, Sendable, CaseIterable { case sqlite, csv, xml }
+        public enum Kind: String, Sendable, CaseIterable {
+            case sqlite, csv, xml
+            /// One row per keyword (CSV at the path, JSON beside it).
+            case keywordReport = "keyword_report"
+        }
         public var kind: Kind
         /// As written in the file (relative paths are relative to the working directory).
         public var path: String
@@ -116,6 +124,7 @@ extension PipelineSpec {
         text += "sort=\(extract.sort?.rawValue ?? "")\nmin=\(extract.minPrice.map { "\($0)" } ?? "")\nmax=\(extract.maxPrice.map { "\($0)" } ?? "")\n"
         text += "categories=\(extract.categoryIDs)\nship=\(extract.shipToCountry ?? "")\ncurrency=\(extract.targetCurrency)\n"
         text += "language=\(extract.targetLanguage)\nplatform=\(extract.platformProductType?.rawValue ?? "")\n"
+        text += "method=\(extract.method)\nids=\(extract.productIDs.map(String.init).joined(separator: ","))\n"
         text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\npricing=\(transform.pricing.map { "\($0)" } ?? "")\nmissing=\(transform.missingProducts.rawValue)\nalerts=\(priceDrop.map { "\($0)" } ?? "")\n"
         text += "load=\(load.map { "\($0.kind.rawValue):\($0.profile.rawValue):\($0.path):\($0.options)" })\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Load
 import OpenPlatform
@@ -11,7 +12,7 @@ extension SpecReader {
     ]
     static let extractKeys = [
         "keywords", "keywords_file", "pages", "page_size", "sort", "min_price", "max_price", "category_ids",
-        "ship_to_country", "target_currency", "target_language", "platform_product_type",
+        "ship_to_country", "target_currency", "target_language", "platform_product_type", "method", "product_ids", "product_ids_file",
     ]
     static let currencies = ["USD", "GBP", "CAD", "EUR", "UAH", "MXN", "TRY", "RUB", "BRL", "AUD", "INR", "JPY", "IDR", "SEK", "KRW", "ILS", "THB", "CLP", "VND"]
     static let languages = ["EN", "RU", "PT", "ES", "FR", "ID", "IT", "TH", "JA", "AR", "VI", "TR", "DE", "HE", "KO", "NL", "PL", "MX", "CL", "IW", "IN"]
@@ -37,6 +38,9 @@ extension SpecReader {
             error(entries["source"], "source.tracking_id", "affiliate links need a tracking id (or set transform.affiliate_links.enabled: false)")
         }
         let hasCatalog = load.contains { $0.kind == .sqlite }
+        if load.contains(where: { $0.kind == .keywordReport }), extract.keywords.isEmpty {
+            error(entries["load"], "load", "a keyword_report needs keywords to report on")
+        }
         if priceDrop != nil, !hasCatalog {
             error(entries["alerts"], "alerts.price_drop", "needs the price history of a sqlite sink: add '- {type: sqlite, path: …}' to load")
         }
@@ -148,9 +152,35 @@ extension SpecReader {
                 error(value, "extract.keywords_file", "cannot read '\(url.path)' (paths are relative to the pipeline file)")
             }
         }
-        if e["keywords"] == nil && e["keywords_file"] == nil {
-            error(node, "extract.keywords", "missing required field 'keywords' (or 'keywords_file')")
-        } else if keywords.isEmpty && !diagnostics.contains(where: { $0.path.hasPrefix("extract.keywords") }) {
+        var productIDs: [Int64] = []
+        func addIDs(_ texts: [String], _ node: Node?, _ path: String) {
+            for (index, text) in texts.enumerated() {
+                switch ProductURL.parse(text) {
+                case .success(let url): productIDs.append(url.productID)
+                case .failure(let rejection): error(node, "\(path)[\(index)]", "'\(text)': \(rejection.reason)")
+                }
+            }
+        }
+        if let value = e["product_ids"], let list = stringList(value, "extract.product_ids") { addIDs(list, value, "extract.product_ids") }
+        if let value = e["product_ids_file"], let path = string(value, "extract.product_ids_file") {
+            let url = URL(fileURLWithPath: path, relativeTo: fileURL.deletingLastPathComponent())
+            if let text = try? String(contentsOf: url, encoding: .utf8) { addIDs(KeywordFile.parse(text), value, "extract.product_ids_file") }
+            else { error(value, "extract.product_ids_file", "cannot read '\(url.path)' (paths are relative to the pipeline file)") }
+        }
+        var seenIDs = Set<Int64>()
+        productIDs = productIDs.filter { seenIDs.insert($0).inserted }
+        var method = OpenPlatformClient.productQueryMethod
+        if let value = e["method"] {
+            method = choice(value, "extract.method", [
+                ("product.query", OpenPlatformClient.productQueryMethod), ("hotproduct.query", OpenPlatformClient.hotProductQueryMethod),
+                (OpenPlatformClient.productQueryMethod, OpenPlatformClient.productQueryMethod),
+                (OpenPlatformClient.hotProductQueryMethod, OpenPlatformClient.hotProductQueryMethod),
+            ]) ?? method
+        }
+        let hasIDs = e["product_ids"] != nil || e["product_ids_file"] != nil
+        if e["keywords"] == nil && e["keywords_file"] == nil && !hasIDs {
+            error(node, "extract.keywords", "missing required field 'keywords' (or 'keywords_file', 'product_ids')")
+        } else if keywords.isEmpty && !hasIDs && !diagnostics.contains(where: { $0.path.hasPrefix("extract.keywords") }) {
             error(e["keywords"] ?? e["keywords_file"], "extract.keywords", "no keywords: give at least one")
         }
         var seen = Set<String>()
@@ -184,7 +214,7 @@ extension SpecReader {
         return PipelineSpec.ExtractSpec(
             keywords: keywords, keywordsFile: keywordsFile, pages: pages, pageSize: pageSize, sort: sort, minPrice: minPrice,
             maxPrice: maxPrice, categoryIDs: categoryIDs, shipToCountry: ship, targetCurrency: currency, targetLanguage: language,
-            platformProductType: platform)
+            platformProductType: platform, method: method, productIDs: productIDs)
     }
 
     func readTransform(_ node: Node?) -> PipelineSpec.TransformSpec? {
@@ -304,6 +334,9 @@ extension SpecReader {
             if let other = paths[file] { error(pathNode, "\(path).path", "the same file as load[\(other)].path") }
             paths[file] = index
             var profile = FeedProfile.generic
+            if kind == .keywordReport, !file.hasSuffix(".csv") {
+                error(pathNode, "\(path).path", "a keyword report is a .csv file (the JSON is written beside it)")
+            }
             if let value = e["profile"], let kind {
                 let allowed: [FeedProfile] = kind == .csv ? FeedProfile.csvProfiles : kind == .xml ? FeedProfile.xmlProfiles : []
                 if allowed.isEmpty {

@@ -369,12 +369,18 @@ extension String {
 }
 
 extension SandboxCatalog {
+    /// Whether the product ships to the country (searches with `ship_to_country` leave it out otherwise).
+    public func ships(productID: Int64, to country: String) -> Bool {
+        ref(for: productID).map { ships($0, to: country) } ?? false
+    }
+
     /// About one product in twenty does not ship to a given country.
     func ships(_ ref: ProductRef, to country: String) -> Bool {
         hash(ref, "ships-" + country).below(20) != 0
     }
 
-    func shippingDays(_ productID: Int64) -> Int {
+    /// Delivery days to any country (`ship_to_days`).
+    public func shippingDays(_ productID: Int64) -> Int {
         [3, 5, 7, 10, 15][StableHash.of(seed, productID, "days").below(5)]
     }
 

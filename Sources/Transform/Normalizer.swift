@@ -13,6 +13,12 @@ public struct ProductIssue: Error, Sendable, Hashable, Codable, CustomStringConv
 /// Wire product → ``Catalog/Product``: prices in the target currency (the store currency only
 /// when the gateway gave no target price), categories top first, the canonical item URL.
 public enum Normalizer {
+    /// "ship to US in 7 days" → 7.
+    public static func shippingDays(in text: String) -> Int? {
+        guard let range = text.range(of: #"in ([0-9]+) day"#, options: .regularExpression) else { return nil }
+        return Int(text[range].filter(\.isNumber))
+    }
+
     public static func product(from wire: WireProduct, hit: KeywordHit) -> Result<Product, ProductIssue> {
         guard let sale = wire.sale else {
             return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "no sale price with a currency"))
@@ -33,11 +39,13 @@ public enum Normalizer {
         var seen = Set([main].compactMap { $0 })
         let gallery = wire.smallImageURLs.filter { seen.insert($0).inserted }
         let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName, url: wire.shopURL) }
-        return .success(Product(
+        var product = Product(
             id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
             salePrice: sale, originalPrice: original, discount: wire.discount,
             images: ImageSet(main: main, gallery: gallery, video: wire.videoURL), categories: categories, shop: shop,
             commission: Commission(rate: wire.commissionRate, hotRate: wire.hotProductCommissionRate),
-            rating: wire.evaluateRate, volume30d: wire.lastestVolume, hits: [hit]))
+            rating: wire.evaluateRate, volume30d: wire.lastestVolume, hits: [hit])
+        product.shippingDays = wire.shipToDays.flatMap(shippingDays(in:))
+        return .success(product)
     }
 }

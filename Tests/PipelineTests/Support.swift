@@ -20,7 +20,10 @@ func testPipeline(
     _ directory: TempDirectory, name: String = "t", keywords: [String], pages: Int = 2, pageSize: Int = 20,
     extra: String = "", transform: String = "", qps: Double = 200, sinks: [String] = ["sqlite", "csv", "xml"]
 ) throws -> PipelineSpec {
-    let load = sinks.map { "  - {type: \($0), path: \(directory.path("\(name).\($0)"))}" }.joined(separator: "\n")
+    let load = sinks.map { kind -> String in
+        let file = kind == "keyword_report" ? "\(name).keyword_report.csv" : "\(name).\(kind)"
+        return "  - {type: \(kind), path: \(directory.path(file))}"
+    }.joined(separator: "\n")
     let yaml = """
         name: \(name)
         source:
