@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "alifeed", targets: ["alifeed"]),
+        .executable(name: "alifeed-bench", targets: ["alifeed-bench"]),
         .library(name: "OpenPlatform", targets: ["OpenPlatform"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
     ],
@@ -79,6 +80,14 @@ let package = Package(
                 "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "alifeed-bench",
+            dependencies: [
+                "Catalog", "OpenPlatform", "Sandbox", "Load", "Pipeline",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -26,6 +26,8 @@ public struct RunOptions: Sendable {
     public var deterministicRunID = false
     /// A pause between staging and publishing, so tests can interrupt a run during the load.
     public var pauseBeforePublish: Duration = .zero
+    /// Stop once every page is checkpointed (benchmarks prepare replays with it).
+    public var stopAfterExtract = false
     /// Messages for the user (resuming, starting fresh) while the run works.
     public var notice: @Sendable (String) -> Void = { _ in }
 
@@ -58,6 +60,11 @@ public struct RunInterrupted: Error, CustomStringConvertible {
 public struct RunFailure: Error, CustomStringConvertible {
     public var message: String
     public var underlying: (any Error)?
+
+    public init(message: String, underlying: (any Error)? = nil) {
+        self.message = message
+        self.underlying = underlying
+    }
 
     public var description: String {
         if let underlying { return "\(message): \(underlying)" }
@@ -318,6 +325,7 @@ public struct PipelineRunner: Sendable {
             throw RunFailure(message: "extract failed; previous outputs are untouched", underlying: error)
         }
         progress.finish()
+        if options.stopAfterExtract { throw CancellationError() }
 
         // Transform, in output order: keyword order, page, rank.
         var assembler = CatalogAssembler(dedupe: spec.transform.dedupe)

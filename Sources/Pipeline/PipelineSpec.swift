@@ -116,8 +116,9 @@ public struct PipelineSpec: Sendable {
 }
 
 extension PipelineSpec {
-    /// A stable fingerprint of what the run fetches and produces (never of secrets), so a resumed
-    /// run can tell whether the file changed.
+    /// A stable fingerprint of what a run fetches (never of secrets): the source, the extract and
+    /// the affiliate links. A resumed run whose fingerprint differs starts fresh; changes to
+    /// filters, pricing or sinks keep the checkpoints, which stay valid for them.
     public var specHash: String {
         var text = "name=\(name)\nendpoint=\(source.endpoint)\napp_key=\(source.appKey)\ntracking=\(source.trackingID ?? "")\n"
         text += "keywords=\(extract.keywords.joined(separator: "\u{1F}"))\npages=\(extract.pages)\npage_size=\(extract.pageSize)\n"
@@ -125,8 +126,7 @@ extension PipelineSpec {
         text += "categories=\(extract.categoryIDs)\nship=\(extract.shipToCountry ?? "")\ncurrency=\(extract.targetCurrency)\n"
         text += "language=\(extract.targetLanguage)\nplatform=\(extract.platformProductType?.rawValue ?? "")\n"
         text += "method=\(extract.method)\nids=\(extract.productIDs.map(String.init).joined(separator: ","))\n"
-        text += "links=\(transform.links)\nfilters=\(transform.filters)\ndedupe=\(transform.dedupe)\npricing=\(transform.pricing.map { "\($0)" } ?? "")\nmissing=\(transform.missingProducts.rawValue)\nalerts=\(priceDrop.map { "\($0)" } ?? "")\n"
-        text += "load=\(load.map { "\($0.kind.rawValue):\($0.profile.rawValue):\($0.path):\($0.options)" })\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
+        text += "links=\(transform.links)\nseed=\(source.sandboxSeed)\nday=\(source.sandboxDay.map(String.init) ?? "")"
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in text.utf8 {
             hash ^= UInt64(byte)

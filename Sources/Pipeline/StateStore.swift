@@ -109,6 +109,7 @@ public final class StateStore: Sendable {
 
     public func markInterrupted(runID: String) throws {
         try queue.write { db in try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE id = ?", arguments: [runID]) }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// The run is published: its pages and links are no longer needed.

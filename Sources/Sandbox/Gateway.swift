@@ -47,6 +47,7 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         var catalog = SandboxCatalog(seed: configuration.seed)
         catalog.resultRange = configuration.resultRange
+        catalog.poolSize = configuration.poolSize
         self.catalog = catalog
     }
 

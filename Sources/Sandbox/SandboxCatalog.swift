@@ -53,8 +53,8 @@ struct ProductRef: Hashable, Sendable {
 public struct SandboxCatalog: Sendable {
     public let seed: UInt64
     let vocabulary: Vocabulary
-    /// Products per vocabulary entry.
-    let poolSize = 5_000
+    /// Products per vocabulary entry (benchmarks raise it to reach a million distinct products).
+    public var poolSize = 5_000
     /// Result counts for a matched keyword lie in this range.
     public var resultRange: ClosedRange<Int> = 40...499
 

@@ -81,6 +81,8 @@ public struct SandboxConfiguration: Sendable {
     public var timestampTolerance: TimeInterval
     /// Result counts for keywords that match.
     public var resultRange: ClosedRange<Int>
+    /// Products per vocabulary noun (at most 1,000,000,000).
+    public var poolSize = 5_000
     /// The sandbox clock; injectable so tests can provoke timestamp and quota-reset behaviour.
     public var now: @Sendable () -> Date
 

@@ -1,0 +1,139 @@
+import Catalog
+import Foundation
+import GRDB
+import Load
+import OpenPlatform
+import Pipeline
+import Sandbox
+import Transform
+
+/// Transform + load from checkpointed pages, no network: a run is prepared (pages fetched and
+/// checkpointed), then replayed with each set of sinks. Decoding the raw pages is included.
+enum CPUBench {
+    static let sinks: [(String, [String])] = [
+        ("end to end: sqlite + shopify + google", [
+            "{type: sqlite, path: DIR/cpu.sqlite}", "{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}",
+            "{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}",
+        ]),
+        ("sqlite sink alone", ["{type: sqlite, path: DIR/cpu.sqlite}"]),
+        ("shopify csv alone", ["{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}"]),
+        ("google merchant xml alone", ["{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}"]),
+    ]
+
+    static func run(products target: Int, work: URL) async throws -> [Figure] {
+        var configuration = SandboxConfiguration(seed: 1, day: 10)
+        configuration.resultRange = 2_500...2_500
+        configuration.poolSize = 20_000
+        let server = try await SandboxServer.start(configuration: configuration)
+        let pages = 50
+        let keywords = Array(benchKeywords.prefix(max(1, target / (pages * 50))))
+        let stateDirectory = work.appendingPathComponent("cpu-state")
+        func spec(_ sinks: [String]) throws -> PipelineSpec {
+            try benchSpec(name: "cpu", keywords: keywords, pages: pages, qps: 1000, inFlight: 8, links: false, sinks: sinks, work: work)
+        }
+        // Prepare: fetch and checkpoint every page, publish nothing.
+        var prepare = RunOptions()
+        prepare.endpoint = .url(server.url)
+        prepare.stateDirectory = stateDirectory.path
+        prepare.stopAfterExtract = true
+        do {
+            _ = try await PipelineRunner(spec: try spec(sinks[0].1), options: prepare).run()
+        } catch is RunInterrupted {}
+        await server.stop()
+        let saved = work.appendingPathComponent("cpu-state-saved")
+        try? FileManager.default.removeItem(at: saved)
+        try FileManager.default.copyItem(at: stateDirectory, to: saved)
+
+        var figures: [Figure] = []
+        var sqliteRate = 0.0
+        var rows = 0
+        for (label, sinkList) in sinks {
+            try? FileManager.default.removeItem(at: stateDirectory)
+            try FileManager.default.copyItem(at: saved, to: stateDirectory)
+            for file in ["cpu.sqlite", "cpu.sqlite-wal", "cpu.sqlite-shm"] { try? FileManager.default.removeItem(at: work.appendingPathComponent(file)) }
+            var replay = RunOptions()
+            // Nothing is fetched: every page comes from the checkpoint and links are off.
+            replay.endpoint = .url(URL(string: "http://127.0.0.1:9")!)
+            replay.stateDirectory = stateDirectory.path
+            let wall = Clock.now(), cpu = Clock.cpu()
+            let summary = try await PipelineRunner(spec: try spec(sinkList), options: replay).run()
+            let seconds = Clock.now() - wall, cpuSeconds = Clock.cpu() - cpu
+            precondition(summary.pagesFromCheckpoint == summary.pages, "the replay fetched pages")
+            rows = summary.productsFetched
+            let rate = Double(summary.productsFetched) / seconds
+            if label == "sqlite sink alone" { sqliteRate = rate }
+            let isEndToEnd = label.hasPrefix("end to end")
+            figures.append(Figure(
+                name: "products/s, \(label)", value: rate, unit: "/s", target: isEndToEnd ? "≥ 100000" : nil,
+                met: isEndToEnd ? rate >= 100_000 : nil,
+                detail: String(format: "%d rows (%d distinct) in %.2f s wall, %.2f s CPU (%.0f per CPU-second)",
+                               summary.productsFetched, summary.products, seconds, cpuSeconds, Double(summary.productsFetched) / cpuSeconds)))
+        }
+        // Decoding alone, and the bare insert loop the SQLite sink is held against.
+        let (decodeRate, products) = try decode(statePath: stateDirectory.appendingPathComponent("cpu.sqlite").path, restoreFrom: saved)
+        figures.append(Figure(name: "products/s, decoding pages alone", value: decodeRate, unit: "/s", target: nil, met: nil,
+                              detail: "EnvelopeDecoder + WireProduct over the checkpointed bodies"))
+        let baseline = try bareInsert(products, path: work.appendingPathComponent("baseline.sqlite").path)
+        figures.append(Figure(name: "rows/s, bare prepared-statement inserts", value: baseline, unit: "/s", target: nil, met: nil,
+                              detail: "products + keyword + price rows, one transaction, no decoding"))
+        let factor = baseline / sqliteRate
+        figures.append(Figure(name: "sqlite sink vs bare inserts (slower by)", value: factor, unit: "×", target: "≤ 3", met: factor <= 3,
+                              detail: String(format: "sink run %.0f/s (decoding included) vs %.0f/s; %d rows", sqliteRate, baseline, rows)))
+        return figures
+    }
+
+    static func decode(statePath: String, restoreFrom saved: URL) throws -> (Double, [Product]) {
+        let restored = URL(fileURLWithPath: statePath).deletingLastPathComponent()
+        try? FileManager.default.removeItem(at: restored)
+        try FileManager.default.copyItem(at: saved, to: restored)
+        let queue = try DatabaseQueue(path: statePath)
+        let bodies = try queue.read { db in try Row.fetchAll(db, sql: "SELECT keyword, page_no, body FROM pages ORDER BY keyword_index, page_no") }
+            .map { ($0["keyword"] as String, $0["page_no"] as Int, $0["body"] as Data) }
+        let start = Clock.now()
+        var count = 0
+        var assembler = CatalogAssembler()
+        var decodeTime = 0.0
+        for (keyword, page, body) in bodies {
+            let t = Clock.now()
+            guard case .success(let business) = try EnvelopeDecoder.decode(WireProductResult.self, method: OpenPlatformClient.productQueryMethod, from: body)
+            else { continue }
+            decodeTime += Clock.now() - t
+            let products = business.result?.products ?? []
+            count += products.count
+            assembler.add(page: products, keyword: keyword, pageNo: page)
+        }
+        _ = start
+        return (Double(count) / decodeTime, assembler.products)
+    }
+
+    static func bareInsert(_ products: [Product], path: String) throws -> Double {
+        try? FileManager.default.removeItem(atPath: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT, detail_url TEXT, sale_price TEXT, original_price TEXT,
+                    currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER, commission_rate TEXT, rating_percent TEXT,
+                    volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
+                CREATE TABLE product_keywords (product_id INTEGER, keyword TEXT, PRIMARY KEY (product_id, keyword)) STRICT;
+                CREATE TABLE price_history (product_id INTEGER, run_id TEXT, sale_price TEXT, PRIMARY KEY (product_id, run_id)) STRICT;
+                """)
+        }
+        let start = Clock.now()
+        try queue.write { db in
+            let product = try db.makeStatement(sql: "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let keyword = try db.makeStatement(sql: "INSERT INTO product_keywords VALUES (?, ?)")
+            let price = try db.makeStatement(sql: "INSERT INTO price_history VALUES (?, ?, ?)")
+            for p in products {
+                let sale = p.salePrice.formatted()
+                try product.execute(arguments: [
+                    p.id, p.title, p.detailURL, sale, p.originalPrice?.formatted(), p.salePrice.currency.rawValue, p.images.main,
+                    p.categories.first?.id, p.shop?.id, p.commission.rate.map { "\($0.points)" }, p.rating.map { "\($0.points)" },
+                    p.volume30d, "t", "t",
+                ])
+                for k in p.keywords { try keyword.execute(arguments: [p.id, k]) }
+                try price.execute(arguments: [p.id, "r", sale])
+            }
+        }
+        return Double(products.count) / (Clock.now() - start)
+    }
+}
