@@ -245,26 +245,58 @@ public struct SQLiteCatalogSink: Sink {
 
     public init(path: String) { self.path = path }
 
-    /// Opens and upgrades the catalog now (so a bad file fails before anything is published);
-    /// the rows are written in one transaction by the staged output's `commit()`.
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
-        let database = try CatalogDatabase(path: path)
-        return (products.count, PendingCatalogWrite(database: database, products: products, context: context))
+    /// For ``Sink/stage(_:context:)``: buffers the products and writes them in one transaction on
+    /// commit. Runs stream through ``withTransaction(context:_:)`` instead.
+    public func open(context: RunContext) throws -> any SinkWriter {
+        BufferedCatalogWriter(database: try CatalogDatabase(path: path), context: context)
     }
 
-    static func write(_ products: [Product], context: RunContext, db: Database) throws {
-        let now = Timestamp.iso8601(context.startedAt)
-        let found = products.filter { !($0.availability == .outOfStock && $0.hits.isEmpty) }.count
+    /// Runs `body` with a writer inside one write transaction of the catalog: committed when
+    /// `body` returns, rolled back when it throws, so a reader sees the catalog before the run or
+    /// after it, never half.
+    public func withTransaction<T>(context: RunContext, _ body: (CatalogWriter) throws -> T) throws -> T {
+        let database = try CatalogDatabase(path: path)
+        do {
+            return try database.queue.write { db in
+                let writer = try CatalogWriter(db: db, context: context)
+                let result = try body(writer)
+                try writer.finish(context: writer.finalContext ?? context)
+                return result
+            }
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw LoadError.database(path: path, reason: "\(error)")
+        }
+    }
+}
+
+/// Writes a run into the catalog, product by product, inside a transaction: upserts products by
+/// id (first/last seen), keyword hits, one price-history row per product, this run's links.
+public final class CatalogWriter {
+    let db: Database
+    let context: RunContext
+    let now: String
+    let upsert: Statement, keyword: Statement, price: Statement, link: Statement, unavailable: Statement
+    let encoder = JSONEncoder()
+    public private(set) var found = 0
+    /// The context with the final keyword stats, set by the runner before the transaction ends.
+    public var finalContext: RunContext?
+
+    init(db: Database, context: RunContext) throws {
+        self.db = db
+        self.context = context
+        now = Timestamp.iso8601(context.startedAt)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try db.execute(
             sql: """
                 INSERT INTO runs (id, pipeline, spec_hash, status, started_at, finished_at, keywords, products)
-                VALUES (?, ?, ?, 'succeeded', ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET status = 'succeeded', finished_at = excluded.finished_at, products = excluded.products,
-                    error = NULL
+                VALUES (?, ?, ?, 'succeeded', ?, ?, ?, 0)
+                ON CONFLICT(id) DO UPDATE SET status = 'succeeded', finished_at = excluded.finished_at, error = NULL
                 """,
-            arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count, found])
+            arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count])
         try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1")
-        let upsert = try db.makeStatement(sql: """
+        upsert = try db.makeStatement(sql: """
             INSERT INTO products (id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent,
                 main_image, gallery_json, video_url, category_id, category_name, subcategory_id, subcategory_name,
                 shop_id, shop_name, shop_url, commission_rate, hot_commission_rate, rating_percent, volume_30d,
@@ -281,52 +313,55 @@ public struct SQLiteCatalogSink: Sink {
                 volume_30d = excluded.volume_30d, last_seen = excluded.last_seen, last_run = excluded.last_run,
                 seen_in_last_run = 1, availability = 'in_stock'
             """)
-        let keyword = try db.makeStatement(sql: """
+        keyword = try db.makeStatement(sql: """
             INSERT INTO product_keywords (product_id, keyword, first_seen, last_seen, last_page, last_rank) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                 last_rank = excluded.last_rank
             """)
-        let price = try db.makeStatement(sql: """
+        price = try db.makeStatement(sql: """
             INSERT INTO price_history (product_id, run_id, observed_at, sale_price, original_price, currency) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, run_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price
             """)
-        let link = try db.makeStatement(sql: """
+        link = try db.makeStatement(sql: """
             INSERT INTO affiliate_links (product_id, run_id, url, tracking_id, link_type, generated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, run_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at
             """)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let unavailable = try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?")
-        for p in products {
-            if p.availability == .outOfStock && p.hits.isEmpty {
-                // Known from earlier runs, not found this run: kept, marked, no new observation.
-                try unavailable.execute(arguments: [p.id])
-                if let a = p.affiliateLink {
-                    try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
-                }
-                continue
-            }
-            let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
-            let gallery = String(decoding: try encoder.encode(p.images.gallery), as: UTF8.self)
-            let values: [(any DatabaseValueConvertible)?] = [
-                p.id, p.skuID, p.title, p.detailURL, p.salePrice.formatted(), p.originalPrice?.formatted(),
-                p.salePrice.currency.rawValue, p.discount.map { DecimalText.format($0.points, scale: 0) }, p.images.main,
-                gallery, p.images.video, top?.id, top?.name, second?.id, second?.name, p.shop?.id, p.shop?.name, p.shop?.url,
-                p.commission.rate.map { DecimalText.format($0.points, scale: 1) },
-                p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) },
-                p.rating.map { DecimalText.format($0.points, scale: 1) }, p.volume30d, now, now, context.runID,
-            ]
-            try upsert.execute(arguments: StatementArguments(values))
-            var lastHit: [String: KeywordHit] = [:]
-            for hit in p.hits { lastHit[hit.keyword] = hit }
-            for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) {
-                try keyword.execute(arguments: [p.id, word, now, now, hit.page, hit.rank])
-            }
-            try price.execute(arguments: [p.id, context.runID, now, p.salePrice.formatted(), p.originalPrice?.formatted(), p.salePrice.currency.rawValue])
+        unavailable = try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?")
+    }
+
+    public func write(_ p: Product) throws {
+        if p.availability == .outOfStock && p.hits.isEmpty {
+            // Known from earlier runs, not found this run: kept, marked, no new observation.
+            try unavailable.execute(arguments: [p.id])
             if let a = p.affiliateLink {
                 try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
             }
+            return
         }
+        found += 1
+        let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
+        let gallery = String(decoding: try encoder.encode(p.images.gallery), as: UTF8.self)
+        let sale = p.salePrice.formatted(), original = p.originalPrice?.formatted()
+        let values: [(any DatabaseValueConvertible)?] = [
+            p.id, p.skuID, p.title, p.detailURL, sale, original, p.salePrice.currency.rawValue,
+            p.discount.map { DecimalText.format($0.points, scale: 0) }, p.images.main, gallery, p.images.video, top?.id, top?.name,
+            second?.id, second?.name, p.shop?.id, p.shop?.name, p.shop?.url, p.commission.rate.map { DecimalText.format($0.points, scale: 1) },
+            p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) }, p.rating.map { DecimalText.format($0.points, scale: 1) },
+            p.volume30d, now, now, context.runID,
+        ]
+        try upsert.execute(arguments: StatementArguments(values))
+        var lastHit: [String: KeywordHit] = [:]
+        for hit in p.hits { lastHit[hit.keyword] = hit }
+        for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) {
+            try keyword.execute(arguments: [p.id, word, now, now, hit.page, hit.rank])
+        }
+        try price.execute(arguments: [p.id, context.runID, now, sale, original, p.salePrice.currency.rawValue])
+        if let a = p.affiliateLink {
+            try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
+        }
+    }
+
+    func finish(context: RunContext) throws {
         let stat = try db.makeStatement(sql: """
             INSERT INTO keyword_stats (run_id, keyword, total_records, pages_fetched, products_kept) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(run_id, keyword) DO UPDATE SET total_records = excluded.total_records,
@@ -335,7 +370,29 @@ public struct SQLiteCatalogSink: Sink {
         for s in context.keywordStats {
             try stat.execute(arguments: [context.runID, s.keyword, s.totalRecords, s.pagesFetched, s.productsKept])
         }
+        try db.execute(sql: "UPDATE runs SET products = ?, keywords = ? WHERE id = ?", arguments: [found, context.keywordStats.count, context.runID])
     }
+}
+
+/// Products kept in memory until commit writes them in one transaction (``Sink/stage(_:context:)``).
+final class BufferedCatalogWriter: SinkWriter {
+    let database: CatalogDatabase
+    var products: [Product] = []
+    var context: RunContext
+
+    init(database: CatalogDatabase, context: RunContext) {
+        self.database = database
+        self.context = context
+    }
+
+    func write(_ product: Product) throws { products.append(product) }
+
+    func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+        self.context = context
+        return (products.count, PendingCatalogWrite(database: database, products: products, context: context))
+    }
+
+    func discard() { products = [] }
 }
 
 /// The catalog rows of a run, written in one transaction on ``commit()``: a reader sees the
@@ -353,7 +410,11 @@ final class PendingCatalogWrite: StagedOutput {
 
     func commit() throws {
         do {
-            try database.queue.write { db in try SQLiteCatalogSink.write(products, context: context, db: db) }
+            try database.queue.write { db in
+                let writer = try CatalogWriter(db: db, context: context)
+                for product in products { try writer.write(product) }
+                try writer.finish(context: context)
+            }
         } catch {
             throw LoadError.database(path: database.path, reason: "\(error)")
         }

@@ -49,31 +49,60 @@ public struct KeywordReportSink: Sink {
     }
 
     public static func rows(_ products: [Product], stats: [KeywordStat], topCount: Int = 3) -> [Row] {
-        var byKeyword: [String: [Product]] = [:]
-        for product in products {
-            for keyword in product.keywords { byKeyword[keyword, default: []].append(product) }
+        let tally = Tally(topCount: topCount)
+        for product in products { tally.add(product) }
+        return tally.rows(stats: stats)
+    }
+
+    /// Per-keyword figures gathered as products stream past: values, not products, are kept.
+    final class Tally {
+        struct Values {
+            var prices: [CurrencyCode: [Decimal]] = [:]
+            var volumes: [Int] = []
+            var ratings: [Decimal] = []
+            var commissions: [Decimal] = []
+            var shipping: [Int] = []
+            var count = 0
+            var top: [TopProduct] = []
         }
-        return stats.map { stat in
-            let list = byKeyword[stat.keyword] ?? []
-            let currencies = Dictionary(grouping: list, by: \.salePrice.currency)
-            let currency = currencies.max { $0.value.count < $1.value.count }?.key
-            let prices = list.filter { $0.salePrice.currency == currency }.map(\.salePrice.amount).sorted()
-            let volumes = list.compactMap(\.volume30d)
-            let ratings = list.compactMap { $0.rating?.points }
-            let commissions = list.compactMap { $0.commission.rate?.points }.sorted()
-            let shipping = list.compactMap(\.shippingDays)
-            let top = list.sorted { ($0.volume30d ?? 0, -$0.id) > ($1.volume30d ?? 0, -$1.id) }.prefix(topCount).map {
-                TopProduct(productID: $0.id, title: TitleCleaner.clean($0.title, limit: 80), volume30d: $0.volume30d ?? 0, price: $0.salePrice.amount)
+        let topCount: Int
+        var byKeyword: [String: Values] = [:]
+
+        init(topCount: Int) { self.topCount = topCount }
+
+        func add(_ product: Product) {
+            for keyword in product.keywords {
+                var v = byKeyword[keyword] ?? Values()
+                v.count += 1
+                v.prices[product.salePrice.currency, default: []].append(product.salePrice.amount)
+                if let volume = product.volume30d { v.volumes.append(volume) }
+                if let rating = product.rating?.points { v.ratings.append(rating) }
+                if let rate = product.commission.rate?.points { v.commissions.append(rate) }
+                if let days = product.shippingDays { v.shipping.append(days) }
+                let entry = TopProduct(productID: product.id, title: TitleCleaner.clean(product.title, limit: 80), volume30d: product.volume30d ?? 0, price: product.salePrice.amount)
+                v.top.append(entry)
+                v.top.sort { ($0.volume30d, -$0.productID) > ($1.volume30d, -$1.productID) }
+                if v.top.count > topCount { v.top.removeLast() }
+                byKeyword[keyword] = v
             }
-            return Row(
-                keyword: stat.keyword, totalResults: stat.totalRecords, pagesFetched: stat.pagesFetched, productsFetched: stat.productsFetched,
-                products: list.count, currency: currency?.rawValue, priceMin: prices.first, priceQ1: quantile(prices, 1, 4),
-                priceMedian: quantile(prices, 1, 2), priceQ3: quantile(prices, 3, 4), priceMax: prices.last,
-                volumeMedian: quantile(volumes.sorted().map { Decimal($0) }, 1, 2), volumeTotal: volumes.reduce(0, +),
-                ratingAverage: ratings.isEmpty ? nil : DecimalText.round(ratings.reduce(0, +) / Decimal(ratings.count), scale: 1),
-                commissionMedian: quantile(commissions, 1, 2), commissionMax: commissions.last,
-                fastShippingShare: shipping.isEmpty ? nil : DecimalText.round(Decimal(shipping.filter { $0 <= 7 }.count) / Decimal(shipping.count), scale: 3),
-                topProducts: Array(top))
+        }
+
+        func rows(stats: [KeywordStat]) -> [Row] {
+            stats.map { stat in
+                let v = byKeyword[stat.keyword] ?? Values()
+                let currency = v.prices.max { $0.value.count < $1.value.count }?.key
+                let prices = (currency.flatMap { v.prices[$0] } ?? []).sorted()
+                let commissions = v.commissions.sorted()
+                return Row(
+                    keyword: stat.keyword, totalResults: stat.totalRecords, pagesFetched: stat.pagesFetched, productsFetched: stat.productsFetched,
+                    products: v.count, currency: currency?.rawValue, priceMin: prices.first, priceQ1: quantile(prices, 1, 4),
+                    priceMedian: quantile(prices, 1, 2), priceQ3: quantile(prices, 3, 4), priceMax: prices.last,
+                    volumeMedian: quantile(v.volumes.sorted().map { Decimal($0) }, 1, 2), volumeTotal: v.volumes.reduce(0, +),
+                    ratingAverage: v.ratings.isEmpty ? nil : DecimalText.round(v.ratings.reduce(0, +) / Decimal(v.ratings.count), scale: 1),
+                    commissionMedian: quantile(commissions, 1, 2), commissionMax: commissions.last,
+                    fastShippingShare: v.shipping.isEmpty ? nil : DecimalText.round(Decimal(v.shipping.filter { $0 <= 7 }.count) / Decimal(v.shipping.count), scale: 3),
+                    topProducts: v.top)
+            }
         }
     }
 
@@ -91,8 +120,25 @@ public struct KeywordReportSink: Sink {
         return DecimalText.round(sorted[lower] + (sorted[upper] - sorted[lower]) * fraction, scale: 2)
     }
 
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
-        let rows = Self.rows(products, stats: context.keywordStats, topCount: topCount)
+    public func open(context: RunContext) throws -> any SinkWriter {
+        ReportWriter(sink: self, tally: Tally(topCount: topCount))
+    }
+
+    final class ReportWriter: SinkWriter {
+        let sink: KeywordReportSink
+        let tally: Tally
+        init(sink: KeywordReportSink, tally: Tally) {
+            self.sink = sink
+            self.tally = tally
+        }
+        func write(_ product: Product) throws { tally.add(product) }
+        func discard() {}
+        func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+            try sink.write(tally.rows(stats: context.keywordStats))
+        }
+    }
+
+    func write(_ rows: [Row]) throws -> (rows: Int, output: any StagedOutput) {
         func d(_ value: Decimal?, _ scale: Int = 2) -> String { value.map { DecimalText.format($0, scale: scale) } ?? "" }
         let csv = try AtomicFile(target: url)
         let json = try AtomicFile(target: jsonURL)

@@ -31,34 +31,30 @@ public struct MerchantFeedSink: Sink {
         self.label = label ?? "\(self.profile.rawValue) xml \(url.path)"
     }
 
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+    public func open(context: RunContext) throws -> any SinkWriter {
         let file = try AtomicFile(target: url)
-        var written = 0
         do {
             try file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\">\n<channel>\n")
             try file.write("  \(XMLFormat.element("title", options.channelTitle))\n")
             try file.write("  \(XMLFormat.element("link", options.channelLink))\n")
             try file.write("  \(XMLFormat.element("description", options.channelDescription))\n")
-            for product in products {
-                guard let item = item(product) else { continue }
-                try file.write(item)
-                written += 1
-            }
-            try file.write("</channel>\n</rss>\n")
-            try file.finish()
-            guard written > 0 else {
-                throw LoadError.cannotWrite(path: url.path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
-            }
-            // Parse the file back before it replaces the published one.
-            let items = try XMLFeedCheck.countElements(named: "item", in: file.temporary)
-            guard items == written else {
-                throw LoadError.cannotWrite(path: url.path, reason: "read back \(items) items of \(written) written")
-            }
         } catch {
             file.discard()
             throw error
         }
-        return (written, file)
+        let path = url.path, profile = profile
+        return FileWriter(file: file, footer: "</channel>\n</rss>\n", verify: { temporary, written in
+            guard written > 0 else {
+                throw LoadError.cannotWrite(path: path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
+            }
+            // Parse the file back before it replaces the published one.
+            let items = try XMLFeedCheck.countElements(named: "item", in: temporary)
+            guard items == written else { throw LoadError.cannotWrite(path: path, reason: "read back \(items) items of \(written) written") }
+        }) { [file] product in
+            guard let item = self.item(product) else { return false }
+            try file.write(item)
+            return true
+        }
     }
 
     /// The `<item>`, or `nil` for a product missing a required field (an image).
@@ -115,7 +111,9 @@ public enum XMLFeedCheck {
 
     /// The number of `name` elements; throws when the document is not well-formed.
     public static func countElements(named name: String, in url: URL) throws -> Int {
-        guard let parser = XMLParser(contentsOf: url) else { throw Malformed(detail: "cannot open \(url.path)") }
+        // A stream, so a feed of a million items is not read into memory at once.
+        guard let stream = InputStream(url: url) else { throw Malformed(detail: "cannot open \(url.path)") }
+        let parser = XMLParser(stream: stream)
         let counter = ElementCounter(name: name)
         parser.delegate = counter
         guard parser.parse() else {

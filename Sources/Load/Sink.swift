@@ -42,12 +42,36 @@ public protocol StagedOutput: AnyObject {
     func discard()
 }
 
-/// A destination for the run's products.
+/// A destination for the run's products, written one product at a time so memory does not grow
+/// with the catalog.
 public protocol Sink {
     /// For summaries: `csv output/demo.csv`.
     var label: String { get }
-    /// Writes everything where no reader sees it yet. Returns rows written and the staged output.
-    func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput)
+    /// Opens the output where no reader sees it yet.
+    func open(context: RunContext) throws -> any SinkWriter
+}
+
+/// An open output: rows go in as products arrive; `close` leaves it staged for publishing.
+public protocol SinkWriter: AnyObject {
+    func write(_ product: Product) throws
+    /// Finishes the output. `context` carries the run's final counts (keyword stats).
+    func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput)
+    /// Abandons the output; the published one is untouched.
+    func discard()
+}
+
+extension Sink {
+    /// Writes a whole list (small runs, tests).
+    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+        let writer = try open(context: context)
+        do {
+            for product in products { try writer.write(product) }
+            return try writer.close(context: context)
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
 }
 
 extension AtomicFile: StagedOutput {}
@@ -69,17 +93,8 @@ public struct GenericCSVSink: Sink {
         "rating_percent", "volume_30d", "keywords", "sku_id", "availability",
     ]
 
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
-        let file = try AtomicFile(target: url)
-        do {
-            try file.write(CSVFormat.row(Self.header))
-            for product in products { try file.write(CSVFormat.row(Self.row(product))) }
-            try file.finish()
-        } catch {
-            file.discard()
-            throw error
-        }
-        return (products.count, file)
+    public func open(context: RunContext) throws -> any SinkWriter {
+        try StorefrontCSVSink(url: url, profile: .generic, label: label).open(context: context)
     }
 
     static func row(_ p: Product) -> [String] {
@@ -108,19 +123,19 @@ public struct GenericXMLSink: Sink {
         self.label = label ?? "xml \(url.path)"
     }
 
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+    public func open(context: RunContext) throws -> any SinkWriter {
         let file = try AtomicFile(target: url)
         do {
             try file.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-            try file.write("<catalog pipeline=\"\(XMLFormat.escape(context.pipeline))\" run=\"\(XMLFormat.escape(context.runID))\" generated_at=\"\(Timestamp.iso8601(context.startedAt))\" count=\"\(products.count)\">\n")
-            for product in products { try file.write(Self.element(product)) }
-            try file.write("</catalog>\n")
-            try file.finish()
+            try file.write("<catalog pipeline=\"\(XMLFormat.escape(context.pipeline))\" run=\"\(XMLFormat.escape(context.runID))\" generated_at=\"\(Timestamp.iso8601(context.startedAt))\">\n")
         } catch {
             file.discard()
             throw error
         }
-        return (products.count, file)
+        return FileWriter(file: file, footer: "</catalog>\n") { [file] product in
+            try file.write(Self.element(product))
+            return true
+        }
     }
 
     static func element(_ p: Product) -> String {
@@ -157,4 +172,39 @@ public enum Timestamp {
     public static func iso8601(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
+}
+
+/// A file sink's writer: a header already written, a row function, a footer on close.
+final class FileWriter: SinkWriter {
+    let file: AtomicFile
+    let footer: String
+    let row: (Product) throws -> Bool
+    /// Checks the finished temporary file before it may be published (rows written → problem).
+    let verify: ((URL, Int) throws -> Void)?
+    private(set) var rows = 0
+
+    init(file: AtomicFile, footer: String, verify: ((URL, Int) throws -> Void)? = nil, row: @escaping (Product) throws -> Bool) {
+        self.file = file
+        self.footer = footer
+        self.verify = verify
+        self.row = row
+    }
+
+    func write(_ product: Product) throws {
+        if try row(product) { rows += 1 }
+    }
+
+    func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+        do {
+            try file.write(footer)
+            try file.finish()
+            try verify?(file.temporary, rows)
+        } catch {
+            file.discard()
+            throw error
+        }
+        return (rows, file)
+    }
+
+    func discard() { file.discard() }
 }

@@ -46,36 +46,40 @@ public struct StorefrontCSVSink: Sink {
     /// The header this profile writes.
     public var header: [String] { layout.header }
 
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
+    public func open(context: RunContext) throws -> any SinkWriter {
         let file = try AtomicFile(target: url)
-        var written = 0
-        var skipped: [FeedSkip] = []
         do {
             try file.write(layout.headerLine ?? CSVFormat.row(layout.header))
-            for product in products {
-                switch layout.rows(for: product, options: options) {
-                case .success(let rows):
-                    for row in rows {
-                        let cells = layout.header.map { column -> String in
-                            let value = row[column] ?? ""
-                            return layout.textColumns.contains(column) ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value
-                        }
-                        try file.write(CSVFormat.row(cells))
-                    }
-                    written += 1
-                case .failure(let skip):
-                    skipped.append(skip)
-                }
-            }
-            guard written > 0 else {
-                throw LoadError.cannotWrite(path: url.path, reason: "no product fits the \(profile.rawValue) feed (\(skipped.first?.reason ?? "none given")); the previous file is kept")
-            }
-            try file.finish()
         } catch {
             file.discard()
             throw error
         }
-        return (written, file)
+        let layout = layout, options = options, profile = profile, path = url.path
+        let textColumns = layout.textColumns
+        let header = layout.header
+        var firstSkip: FeedSkip?
+        return FileWriter(file: file, footer: "", verify: { _, rows in
+            guard rows > 0 else {
+                throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
+            }
+        }) { [file] product in
+            switch layout.rows(for: product, options: options) {
+            case .success(let rows):
+                var text = ""
+                for row in rows {
+                    let cells = header.map { column -> String in
+                        let value = row[column] ?? ""
+                        return textColumns.contains(column) ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value
+                    }
+                    text += CSVFormat.row(cells)
+                }
+                try file.write(text)
+                return true
+            case .failure(let skip):
+                if firstSkip == nil { firstSkip = skip }
+                return false
+            }
+        }
     }
 }
 

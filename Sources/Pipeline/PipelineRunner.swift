@@ -158,14 +158,14 @@ public struct PipelineRunner: Sendable {
     }
 
     /// `extract.product_ids`: `productdetail.get` in batches of 20, each batch checkpointed like a page.
-    private func fetchDetails(client: OpenPlatformClient, state: StateStore, runID: String, startIndex: Int, into collected: PageCollector) async throws {
+    private func fetchDetails(client: OpenPlatformClient, state: StateStore, runID: String, startIndex: Int, counter: PageCounter) async throws {
         let ids = spec.extract.productIDs
         let checkpoints = StateCheckpoints(store: state, runID: runID, method: OpenPlatformClient.productDetailMethod)
         let batchSize = 20
         for (batchIndex, start) in stride(from: 0, to: ids.count, by: batchSize).enumerated() {
             let keywordIndex = startIndex + batchIndex
-            if let stored = try await checkpoints.checkpointedPage(keywordIndex: keywordIndex, pageNo: 1) {
-                collected.add(stored)
+            if try await checkpoints.checkpointedPage(keywordIndex: keywordIndex, pageNo: 1) != nil {
+                counter.add(fromCheckpoint: true)
                 continue
             }
             let batch = ids[start..<min(start + batchSize, ids.count)]
@@ -178,7 +178,7 @@ public struct PipelineRunner: Sendable {
             let page = FetchedPage(
                 keywordIndex: keywordIndex, keyword: Self.productIDsKeyword, pageNo: 1, page: OpenPlatformClient.page(from: response, pageNo: 1))
             try await checkpoints.checkpoint(page)
-            collected.add(page)
+            counter.add(fromCheckpoint: false)
         }
     }
 
@@ -308,17 +308,19 @@ public struct PipelineRunner: Sendable {
             maxSalePrice: extract.maxPrice, platformProductType: extract.platformProductType, shipToCountry: extract.shipToCountry,
             targetCurrency: extract.targetCurrency, targetLanguage: extract.targetLanguage, trackingID: source.trackingID)
         let plan = PagePlan(keywords: extract.keywords, pagesPerKeyword: extract.pages, template: template, method: extract.method)
-        let collected = PageCollector()
+        let pageCount = PageCounter()
         progress.begin("extract", total: plan.maxPages)
         let outcomes: [KeywordOutcome]
         do {
-                let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
+            // Pages are checkpointed as they arrive and read back from the state store later:
+            // the run holds only the pages in flight.
+            let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
             outcomes = try await Extractor(client: client, checkpoints: checkpoints).run(plan) { page in
-                collected.add(page)
+                pageCount.add(fromCheckpoint: page.fromCheckpoint)
                 progress.advance(products: page.page.products.count)
             }
             if !extract.productIDs.isEmpty {
-                try await fetchDetails(client: client, state: state, runID: runID, startIndex: extract.keywords.count, into: collected)
+                try await fetchDetails(client: client, state: state, runID: runID, startIndex: extract.keywords.count, counter: pageCount)
             }
         } catch {
             progress.finish()
@@ -327,103 +329,54 @@ public struct PipelineRunner: Sendable {
         progress.finish()
         if options.stopAfterExtract { throw CancellationError() }
 
-        // Transform, in output order: keyword order, page, rank.
-        var assembler = CatalogAssembler(dedupe: spec.transform.dedupe)
-        var pagesFetched = 0
-        var pagesFromCheckpoint = 0
-        for page in collected.ordered() {
-            assembler.add(page: page.page.products, keyword: page.keyword, pageNo: page.pageNo)
-            pagesFetched += 1
-            if page.fromCheckpoint { pagesFromCheckpoint += 1 }
-        }
-        let filters = spec.transform.filters
-        let filter = ProductFilter(
-            minPrice: filters.minPrice, maxPrice: filters.maxPrice, minRating: filters.minRating, minVolume: filters.minVolume,
-            minCommission: filters.minCommission)
-        var products = assembler.products.filter { filter.rejection($0) == nil }
-        let filteredOut = assembler.products.count - products.count
-        if let rule = spec.transform.pricing {
-            for index in products.indices {
-                products[index].pricing = rule.price(cost: products[index].salePrice, original: products[index].originalPrice)
+        // Transform and load, streaming from the checkpoints.
+        let streaming = StreamingTransform(spec: spec, state: state, runID: runID)
+        let index: StreamingTransform.PageIndex
+        var carried: [Product] = []
+        do {
+            index = try streaming.indexPages()
+            // Products the catalog knows but this run did not find stay in the feeds as out of stock.
+            if spec.transform.missingProducts == .outOfStock, let path = catalogPaths.first {
+                carried = try CatalogDatabase(path: path).knownProducts(excluding: Set(index.firstSeen.map { $0 & ((1 << 54) - 1) }))
             }
+        } catch {
+            throw RunFailure(message: "cannot read the checkpointed pages or the catalog", underlying: error)
         }
-        // Products the catalog knows but this run did not find stay in the feeds as out of stock.
-        var carriedOver = 0
-        if spec.transform.missingProducts == .outOfStock, let path = catalogPaths.first {
-            do {
-                let known = try CatalogDatabase(path: path).knownProducts(excluding: Set(assembler.products.map(\.id)))
-                carriedOver = known.count
-                products += known.map { product in
-                    var product = product
-                    if let rule = spec.transform.pricing { product.pricing = rule.price(cost: product.salePrice, original: product.originalPrice) }
-                    return product
-                }
-            } catch {
-                throw RunFailure(message: "cannot read earlier products from the catalog", underlying: error)
-            }
-        }
-        var missingLinks: [Int64] = []
-        var linksGenerated = 0
-        if spec.transform.links.enabled, let tracking = source.trackingID, !products.isEmpty {
-            progress.begin("links", total: products.count)
+        let linksEnabled = spec.transform.links.enabled && source.trackingID != nil
+        if linksEnabled, let tracking = source.trackingID {
             let generator = LinkGenerator(
                 client: client, linkType: spec.transform.links.promotionLinkType, batchSize: spec.transform.links.batchSize,
                 trackingID: tracking)
-            // Links made earlier in this run (before an interruption) are kept; the rest are made now.
-            var known: [Int64: AffiliateLink?] = [:]
             do {
-                known = try state.links(runID: runID)
-                let needed = products.map(\.id).filter { known[$0] == nil }
-                progress.advance(by: products.count - needed.count)
+                // Links made earlier in this run (before an interruption) are kept; the rest are made now.
+                let wanted = try streaming.idsForLinks(index) + carried.map(\.id)
+                let done = try state.linkedIDs(runID: runID)
+                let needed = wanted.filter { !done.contains($0) }
+                progress.begin("links", total: wanted.count)
+                progress.advance(by: wanted.count - needed.count)
                 let batch = spec.transform.links.batchSize
                 let linkType = spec.transform.links.promotionLinkType.rawValue
                 let now = options.now
-                let outcome = try await generator.generate(for: needed, now: now, onBatch: { _ in progress.advance(by: batch) }) { found, missing in
+                _ = try await generator.generate(for: needed, now: now, onBatch: { _ in progress.advance(by: batch) }) { found, missing in
                     try state.saveLinks(runID: runID, found: found, missing: missing, trackingID: tracking, linkType: linkType, at: now())
                 }
-                for (id, link) in outcome.links { known[id] = .some(link) }
-                for id in outcome.missing { known[id] = .some(nil) }
             } catch {
                 progress.finish()
                 throw RunFailure(message: "affiliate link generation failed; previous outputs are untouched", underlying: error)
             }
             progress.finish()
-            for index in products.indices { products[index].affiliateLink = known[products[index].id] ?? nil }
-            missingLinks = products.filter { $0.affiliateLink == nil }.map(\.id)
-            linksGenerated = products.count - missingLinks.count
-        }
-        guard !products.isEmpty else {
-            throw RunFailure(message: "the run produced no products (\(assembler.productsSeen) fetched, \(filteredOut) filtered out); previous outputs are untouched")
         }
 
-        // Load: stage every sink, then publish them all.
-        var kept: [String: Int] = [:]
-        for product in products {
-            for keyword in product.keywords { kept[keyword, default: 0] += 1 }
-        }
-        let keywordStats = outcomes.map {
-            KeywordStat(
-                keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched, productsKept: kept[$0.keyword] ?? 0,
-                productsFetched: $0.productsFetched)
-        }
-        let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: keywordStats)
-        var staged: [(label: String, rows: Int, output: any StagedOutput)] = []
-        do {
-            for sinkSpec in spec.load {
-                let sink = Self.makeSink(sinkSpec)
-                let (rows, output) = try sink.stage(products, context: context)
-                staged.append((sink.label, rows, output))
+        let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: [])
+        let loaded = try streaming.load(
+            index: index, carried: carried, context: context, linksEnabled: linksEnabled, pause: options.pauseBeforePublish,
+            notice: options.notice
+        ) { outcome in
+            outcomes.map {
+                KeywordStat(
+                    keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched,
+                    productsKept: outcome.keptPerKeyword[$0.keyword] ?? 0, productsFetched: $0.productsFetched)
             }
-            if options.pauseBeforePublish > .zero {
-                options.notice("publishing \(staged.count) outputs after a pause of \(options.pauseBeforePublish)")
-                try? await Task.sleep(for: options.pauseBeforePublish)
-            }
-            // The catalog transaction first: if it fails, no feed has been replaced yet.
-            let ordered = staged.filter { $0.label.hasPrefix("sqlite") } + staged.filter { !$0.label.hasPrefix("sqlite") }
-            for entry in ordered { try entry.output.commit() }
-        } catch {
-            for entry in staged { entry.output.discard() }
-            throw RunFailure(message: "load failed; previous outputs are untouched", underlying: error)
         }
 
         let statistics = await client.statistics()
@@ -431,24 +384,25 @@ public struct PipelineRunner: Sendable {
         let perKeyword = outcomes.map {
             RunSummary.KeywordResult(
                 keyword: $0.keyword, totalRecords: $0.totalRecords, pagesFetched: $0.pagesFetched,
-                productsFetched: $0.productsFetched, productsKept: kept[$0.keyword] ?? 0)
+                productsFetched: $0.productsFetched, productsKept: loaded.keptPerKeyword[$0.keyword] ?? 0)
         }
-        var problems = assembler.issues.prefix(20).map(\.description)
-        for entry in staged where entry.rows < products.count && !entry.label.hasPrefix("sqlite") {
-            problems.append("\(entry.label): \(products.count - entry.rows) products left out (the profile needs what they lack, e.g. an affiliate link)")
+        var problems = loaded.issues.map(\.description)
+        for entry in loaded.staged where entry.rows < loaded.written && !entry.label.hasPrefix("sqlite") && !entry.label.hasPrefix("keyword_report") {
+            problems.append("\(entry.label): \(loaded.written - entry.rows) products left out (the profile needs what they lack, e.g. an affiliate link)")
         }
-        if !missingLinks.isEmpty {
-            problems.append("\(missingLinks.count) products got no affiliate link this run (the platform left them out); their feed rows have no link")
+        if loaded.withoutLinkCount > 0 {
+            problems.append("\(loaded.withoutLinkCount) products got no affiliate link this run (the platform left them out); their feed rows have no link")
         }
+        if !carried.isEmpty { problems.append("\(carried.count) products not found this run are kept in the feeds as out of stock") }
         var summary = RunSummary(
             pipeline: spec.name, runID: runID, status: "succeeded", endpoint: endpointLabel, startedAt: startedAt,
             finishedAt: finishedAt, durationSeconds: finishedAt.timeIntervalSince(startedAt), keywords: plan.keywords.count,
-            pages: pagesFetched, apiCalls: statistics.requests, retries: statistics.retries, bans: statistics.bans,
-            productsFetched: assembler.productsSeen, products: products.count, duplicatesMerged: assembler.duplicatesMerged,
-            filteredOut: filteredOut, invalidProducts: assembler.issues.count, linksGenerated: linksGenerated,
-            linksMissing: missingLinks.count, productsWithoutLink: Array(missingLinks.prefix(100)),
-            sinks: staged.map { RunSummary.SinkResult(sink: $0.label, rows: $0.rows) }, perKeyword: perKeyword, problems: problems)
-        if carriedOver > 0 { summary.problems.append("\(carriedOver) products not found this run are kept in the feeds as out of stock") }
+            pages: pageCount.all, apiCalls: statistics.requests, retries: statistics.retries, bans: statistics.bans,
+            productsFetched: index.rows, products: loaded.written, duplicatesMerged: index.duplicates,
+            filteredOut: loaded.filteredOut, invalidProducts: loaded.issueCount, linksGenerated: loaded.linked,
+            linksMissing: loaded.withoutLinkCount, productsWithoutLink: loaded.withoutLink,
+            sinks: loaded.staged.map { RunSummary.SinkResult(sink: $0.label, rows: $0.rows) }, perKeyword: perKeyword, problems: problems)
+        let pagesFromCheckpoint = pageCount.checkpointed
         var drops: [PriceDrop] = []
         if let rule = spec.priceDrop, let path = catalogPaths.first {
             do {

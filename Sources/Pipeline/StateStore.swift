@@ -154,7 +154,56 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Every checkpointed page of the run in output order (keyword order, page), one at a time.
+    func forEachPage(runID: String, _ body: (_ keywordIndex: Int, _ keyword: String, _ pageNo: Int, _ method: String, _ body: Data) throws -> Void) throws {
+        try forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, data, _ in try body(keywordIndex, keyword, pageNo, method, data) }
+    }
+
+    /// The same, with a link lookup that reads through the same connection (GRDB accesses do not nest).
+    func forEachPage(
+        runID: String,
+        _ body: (_ keywordIndex: Int, _ keyword: String, _ pageNo: Int, _ method: String, _ body: Data, _ links: ([Int64]) throws -> [Int64: AffiliateLink?]) throws -> Void
+    ) throws {
+        try queue.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT keyword_index, keyword, page_no, method, body FROM pages WHERE run_id = ? ORDER BY keyword_index, page_no
+                """, arguments: [runID])
+            while let row = try rows.next() {
+                try body(row["keyword_index"], row["keyword"], row["page_no"], row["method"], row["body"]) { ids in
+                    try Self.links(db, runID: runID, ids: ids)
+                }
+            }
+        }
+    }
+
     // MARK: links
+
+    /// This run's links for some products (a missing entry: none made yet; `nil`: refused).
+    func links(runID: String, ids: [Int64]) throws -> [Int64: AffiliateLink?] {
+        try queue.read { db in try Self.links(db, runID: runID, ids: ids) }
+    }
+
+    static func links(_ db: Database, runID: String, ids: [Int64]) throws -> [Int64: AffiliateLink?] {
+        guard !ids.isEmpty else { return [:] }
+        var result: [Int64: AffiliateLink?] = [:]
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        var arguments: StatementArguments = [runID]
+        arguments += StatementArguments(ids)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT product_id, url, tracking_id, link_type, generated_at FROM links WHERE run_id = ? AND product_id IN (\(placeholders))
+            """, arguments: arguments) {
+            let url: String? = row["url"]
+            result[row["product_id"]] = url.map {
+                AffiliateLink(url: $0, trackingID: row["tracking_id"], generatedAt: Timestamp.parse(row["generated_at"]), linkType: row["link_type"])
+            }
+        }
+        return result
+    }
+
+    /// Products of the run that already have a link entry (made or refused).
+    func linkedIDs(runID: String) throws -> Set<Int64> {
+        try queue.read { db in Set(try Int64.fetchAll(db, sql: "SELECT product_id FROM links WHERE run_id = ?", arguments: [runID])) }
+    }
 
     /// Links (and confirmed misses, with a `nil` URL) generated earlier in this run.
     func links(runID: String) throws -> [Int64: AffiliateLink?] {

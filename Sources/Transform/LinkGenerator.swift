@@ -56,14 +56,15 @@ public struct LinkGenerator: Sendable {
             }
             for _ in 0..<min(8, batches.count) { launch() }
             while let found = try await group.next() {
-                links.merge(found) { a, _ in a }
+                // With a checkpoint receiving each batch, the links need not be held here too.
+                if onBatchResult == nil { links.merge(found) { a, _ in a } }
                 done += 1
                 await onBatch?(done * batchSize)
                 launch()
             }
             return links
         }
-        let missing = ids.filter { results[$0] == nil }
+        let missing = onBatchResult == nil ? ids.filter { results[$0] == nil } : []
         return Outcome(links: results, missing: missing, calls: batches.count)
     }
 }

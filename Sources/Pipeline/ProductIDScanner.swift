@@ -1,0 +1,45 @@
+import Foundation
+
+/// Finds the `product_id` values of a page body in order, without decoding it: the cheap first
+/// pass that tells which products repeat under later keywords.
+enum ProductIDScanner {
+    static let key = Array("\"product_id\"".utf8)
+
+    static func ids(in body: Data) -> [Int64] {
+        body.withUnsafeBytes { raw -> [Int64] in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var ids: [Int64] = []
+            ids.reserveCapacity(50)
+            var i = 0
+            let n = bytes.count, k = key.count
+            while i + k < n {
+                // Find the key; only `"product_id"` as a key (followed by `:`) counts.
+                if bytes[i] == 0x22 && bytes[i + 1] == 0x70 && matches(bytes, at: i) {
+                    var j = i + k
+                    while j < n, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
+                    guard j < n, bytes[j] == 0x3A else { i += 1; continue }
+                    j += 1
+                    while j < n, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 || bytes[j] == 0x22 { j += 1 }
+                    var value: Int64 = 0
+                    var digits = 0
+                    while j < n, bytes[j] >= 0x30, bytes[j] <= 0x39, digits < 19 {
+                        value = value * 10 + Int64(bytes[j] - 0x30)
+                        digits += 1
+                        j += 1
+                    }
+                    if digits > 0 { ids.append(value) }
+                    i = j
+                } else {
+                    i += 1
+                }
+            }
+            return ids
+        }
+    }
+
+    @inline(__always)
+    static func matches(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        for (offset, byte) in key.enumerated() where bytes[i + offset] != byte { return false }
+        return true
+    }
+}

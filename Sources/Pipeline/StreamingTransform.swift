@@ -1,0 +1,217 @@
+import Catalog
+import Foundation
+import Load
+import OpenPlatform
+import Synchronization
+import Transform
+
+/// Transform and load without holding the catalog in memory: checkpointed pages are read from the
+/// state store in output order (keyword order, page, rank), once to learn which products repeat
+/// under later keywords, then again to write every sink row by row.
+struct StreamingTransform {
+    let spec: PipelineSpec
+    let state: StateStore
+    let runID: String
+
+    /// A later sighting of a product, packed small.
+    struct Sighting {
+        var keywordIndex: Int32
+        var page: Int32
+        var rank: Int32
+    }
+
+    /// Pass 1: products, and the sightings after each one's first.
+    struct PageIndex {
+        var firstSeen = Set<Int64>()
+        var later: [Int64: [Sighting]] = [:]
+        var keywords: [Int: String] = [:]
+        var rows = 0
+        var duplicates = 0
+    }
+
+    func indexPages() throws -> PageIndex {
+        var index = PageIndex()
+        let dedupe = spec.transform.dedupe
+        try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, _, body in
+            index.keywords[keywordIndex] = keyword
+            for (offset, id) in ProductIDScanner.ids(in: body).enumerated() {
+                index.rows += 1
+                let rowKey = dedupe ? id : Self.pairKey(id, keywordIndex)
+                if !index.firstSeen.insert(rowKey).inserted {
+                    index.duplicates += 1
+                    index.later[rowKey, default: []].append(Sighting(keywordIndex: Int32(keywordIndex), page: Int32(pageNo), rank: Int32(offset + 1)))
+                }
+            }
+        }
+        return index
+    }
+
+    /// With `dedupe: false` each keyword of a product is its own row.
+    static func pairKey(_ id: Int64, _ keywordIndex: Int) -> Int64 { id ^ (Int64(keywordIndex + 1) << 54) }
+
+    var filter: ProductFilter {
+        let f = spec.transform.filters
+        return ProductFilter(minPrice: f.minPrice, maxPrice: f.maxPrice, minRating: f.minRating, minVolume: f.minVolume, minCommission: f.minCommission)
+    }
+
+    /// The products that will be written and so need links: every product when nothing is
+    /// filtered (no decoding needed), else those the filters keep.
+    func idsForLinks(_ index: PageIndex) throws -> [Int64] {
+        if spec.transform.filters.isEmpty {
+            var ids = Set<Int64>()
+            try state.forEachPage(runID: runID) { _, _, _, _, body in for id in ProductIDScanner.ids(in: body) { ids.insert(id) } }
+            return ids.sorted()
+        }
+        var kept = Set<Int64>()
+        var rejected = Set<Int64>()
+        let filter = filter
+        try state.forEachPage(runID: runID) { _, keyword, pageNo, method, body in
+            for (offset, wire) in Self.decode(body, method: method).enumerated() where !kept.contains(wire.productID) && !rejected.contains(wire.productID) {
+                guard case .success(let product) = Normalizer.product(from: wire, hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) else { continue }
+                if filter.rejection(product) == nil { kept.insert(product.id) } else { rejected.insert(product.id) }
+            }
+        }
+        return kept.sorted()
+    }
+
+    static func decode(_ body: Data, method: String) -> [WireProduct] {
+        guard case .success(let business)? = try? EnvelopeDecoder.decode(WireProductResult.self, method: method, from: body) else { return [] }
+        return business.result?.products ?? []
+    }
+
+    /// What the write pass did.
+    struct Outcome {
+        var staged: [(label: String, rows: Int, output: any StagedOutput)] = []
+        var written = 0
+        var filteredOut = 0
+        var issues: [ProductIssue] = []
+        var issueCount = 0
+        var withoutLink: [Int64] = []
+        var withoutLinkCount = 0
+        var linked = 0
+        var keptPerKeyword: [String: Int] = [:]
+    }
+
+    /// Pass 2: decodes each page once more and writes every sink; the SQLite catalog in one
+    /// transaction (committed last of all staging), the files staged beside their targets.
+    func load(
+        index: PageIndex, carried: [Product], context: RunContext, linksEnabled: Bool, pause: Duration,
+        notice: @Sendable (String) -> Void, finalStats: (Outcome) -> [KeywordStat]
+    ) throws -> Outcome {
+        let fileSinks = spec.load.filter { $0.kind != .sqlite }.map(PipelineRunner.makeSink)
+        let catalogSink = spec.load.first { $0.kind == .sqlite }.map { SQLiteCatalogSink(path: $0.path) }
+        var outcome = Outcome()
+
+        func pass(_ catalog: CatalogWriter?) throws -> [(String, Int, any StagedOutput)] {
+            var writers: [(String, any SinkWriter)] = []
+            do {
+                for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
+                var remaining = index.firstSeen
+                let filter = filter
+                let pricing = spec.transform.pricing
+                func emit(_ product: Product) throws {
+                    var product = product
+                    if let pricing { product.pricing = pricing.price(cost: product.salePrice, original: product.originalPrice) }
+                    if linksEnabled {
+                        if product.affiliateLink == nil {
+                            outcome.withoutLinkCount += 1
+                            if outcome.withoutLink.count < 100 { outcome.withoutLink.append(product.id) }
+                        } else {
+                            outcome.linked += 1
+                        }
+                    }
+                    try catalog?.write(product)
+                    for (_, writer) in writers { try writer.write(product) }
+                    outcome.written += 1
+                    for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
+                }
+                try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, body, lookup in
+                    let wires = Self.decode(body, method: method)
+                    let links = linksEnabled ? try lookup(wires.map(\.productID)) : [:]
+                    for (offset, wire) in wires.enumerated() {
+                        let rowKey = spec.transform.dedupe ? wire.productID : Self.pairKey(wire.productID, keywordIndex)
+                        // Only a product's first sighting is written; later ones are its other keywords.
+                        guard remaining.remove(rowKey) != nil else { continue }
+                        switch Normalizer.product(from: wire, hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
+                        case .failure(let issue):
+                            outcome.issueCount += 1
+                            if outcome.issues.count < 20 { outcome.issues.append(issue) }
+                        case .success(var product):
+                            for sighting in index.later[rowKey] ?? [] {
+                                product.hits.append(KeywordHit(
+                                    keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
+                            }
+                            guard filter.rejection(product) == nil else {
+                                outcome.filteredOut += 1
+                                continue
+                            }
+                            product.affiliateLink = links[product.id] ?? nil
+                            try emit(product)
+                        }
+                    }
+                }
+                let carriedLinks = linksEnabled ? try state.links(runID: runID, ids: carried.map(\.id)) : [:]
+                for var product in carried {
+                    product.affiliateLink = carriedLinks[product.id] ?? nil
+                    try emit(product)
+                }
+                guard outcome.written > 0 else {
+                    throw RunFailure(message: "the run produced no products (\(index.rows) fetched, \(outcome.filteredOut) filtered out); previous outputs are untouched")
+                }
+                var final = context
+                final.keywordStats = finalStats(outcome)
+                catalog?.finalContext = final
+                var staged: [(String, Int, any StagedOutput)] = []
+                for (label, writer) in writers {
+                    let (rows, output) = try writer.close(context: final)
+                    staged.append((label, rows, output))
+                }
+                if pause > .zero {
+                    notice("publishing \(staged.count + (catalog == nil ? 0 : 1)) outputs after a pause of \(pause)")
+                    Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) / 1e18)
+                }
+                return staged
+            } catch {
+                for (_, writer) in writers { writer.discard() }
+                throw error
+            }
+        }
+
+        do {
+            let staged: [(String, Int, any StagedOutput)]
+            if let catalogSink {
+                // The catalog commits when the pass returns: before any feed is renamed into place.
+                staged = try catalogSink.withTransaction(context: context) { writer in try pass(writer) }
+                outcome.staged.append((catalogSink.label, outcome.written - carried.count, NoOutput()))
+            } else {
+                staged = try pass(nil)
+            }
+            outcome.staged += staged.map { (label: $0.0, rows: $0.1, output: $0.2) }
+            for entry in staged {
+                do { try entry.2.commit() } catch {
+                    for rest in staged { rest.2.discard() }
+                    throw error
+                }
+            }
+        } catch let failure as RunFailure {
+            throw failure
+        } catch {
+            throw RunFailure(message: "load failed; previous outputs are untouched", underlying: error)
+        }
+        return outcome
+    }
+}
+
+/// Nothing left to publish (the catalog committed in its transaction).
+final class NoOutput: StagedOutput {
+    func commit() throws {}
+    func discard() {}
+}
+
+/// Pages seen by the extract stage, for the summary.
+final class PageCounter: Sendable {
+    private let counts = Mutex<(all: Int, checkpointed: Int)>((0, 0))
+    func add(fromCheckpoint: Bool) { counts.withLock { $0.all += 1; if fromCheckpoint { $0.checkpointed += 1 } } }
+    var all: Int { counts.withLock { $0.all } }
+    var checkpointed: Int { counts.withLock { $0.checkpointed } }
+}
