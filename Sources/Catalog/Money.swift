@@ -87,6 +87,7 @@ public enum DecimalText {
 
     /// Rounds to `scale` places and writes the digits without grouping or exponent.
     public static func format(_ value: Decimal, scale: Int) -> String {
+        if let fast = fastFormat(value, scale: scale) { return fast }
         var input = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &input, scale, .plain)
@@ -99,6 +100,41 @@ public enum DecimalText {
             text += "." + String(repeating: "0", count: scale)
         }
         return text
+    }
+
+    /// Feeds format millions of prices: work on the digits of the plain description instead of
+    /// NSDecimalNumber (same result: half away from zero, exactly `scale` fraction digits).
+    static func fastFormat(_ value: Decimal, scale: Int) -> String? {
+        let text = value.description
+        var bytes = Array(text.utf8)
+        guard !bytes.isEmpty, bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 }) else { return nil }
+        let negative = bytes.first == 45
+        if negative { bytes.removeFirst() }
+        let dot = bytes.firstIndex(of: 46)
+        var integer = Array(bytes[..<(dot ?? bytes.count)])
+        var fraction = dot.map { Array(bytes[($0 + 1)...]) } ?? []
+        if fraction.count > scale {
+            let roundUp = fraction[scale] >= 53  // the first dropped digit is 5 or more
+            fraction = Array(fraction.prefix(scale))
+            if roundUp {
+                // Carry through the kept digits, fraction first, then the integer part.
+                var carry = true
+                for i in stride(from: fraction.count - 1, through: 0, by: -1) where carry {
+                    if fraction[i] == 57 { fraction[i] = 48 } else { fraction[i] += 1; carry = false }
+                }
+                for i in stride(from: integer.count - 1, through: 0, by: -1) where carry {
+                    if integer[i] == 57 { integer[i] = 48 } else { integer[i] += 1; carry = false }
+                }
+                if carry { integer.insert(49, at: 0) }
+            }
+        } else if fraction.count < scale {
+            fraction += Array(repeating: 48, count: scale - fraction.count)
+        }
+        if integer.isEmpty { integer = [48] }
+        var out = integer
+        if scale > 0 { out += [46] + fraction }
+        let isZero = !out.contains { $0 > 48 && $0 <= 57 }
+        return (negative && !isZero ? "-" : "") + String(decoding: out, as: UTF8.self)
     }
 
     /// Rounds half away from zero to `scale` places.

@@ -340,7 +340,7 @@ public final class CatalogWriter {
         }
         found += 1
         let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
-        let gallery = String(decoding: try encoder.encode(p.images.gallery), as: UTF8.self)
+        let gallery = Self.jsonArray(p.images.gallery)
         let sale = p.salePrice.formatted(), original = p.originalPrice?.formatted()
         let values: [(any DatabaseValueConvertible)?] = [
             p.id, p.skuID, p.title, p.detailURL, sale, original, p.salePrice.currency.rawValue,
@@ -359,6 +359,28 @@ public final class CatalogWriter {
         if let a = p.affiliateLink {
             try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
         }
+    }
+
+    /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).
+    static func jsonArray(_ items: [String]) -> String {
+        var out = "["
+        for (index, item) in items.enumerated() {
+            if index > 0 { out += "," }
+            out += "\""
+            for scalar in item.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     func finish(context: RunContext) throws {

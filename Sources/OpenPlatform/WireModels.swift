@@ -176,6 +176,15 @@ public struct WireProductResult: Decodable, Sendable {
         case products
     }
 
+    init(currentPageNo: Int?, currentRecordCount: Int?, totalRecordCount: Int?, totalPageNo: Int?, isFinished: Bool?, products: [WireProduct]) {
+        self.currentPageNo = currentPageNo
+        self.currentRecordCount = currentRecordCount
+        self.totalRecordCount = totalRecordCount
+        self.totalPageNo = totalPageNo
+        self.isFinished = isFinished
+        self.products = products
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         currentPageNo = try c.decodeFlexibleIntIfPresent(forKey: .currentPageNo)

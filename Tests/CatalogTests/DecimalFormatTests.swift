@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import Catalog
+
+/// The fast formatting path agrees with Foundation's rounding on many values.
+@Suite struct DecimalFormatTests {
+    static func reference(_ value: Decimal, scale: Int) -> String {
+        var input = value, rounded = Decimal()
+        NSDecimalRound(&rounded, &input, scale, .plain)
+        var text = NSDecimalNumber(decimal: rounded).stringValue
+        if scale > 0 {
+            if let dot = text.firstIndex(of: ".") {
+                let have = text.distance(from: text.index(after: dot), to: text.endIndex)
+                if have < scale { text += String(repeating: "0", count: scale - have) }
+            } else {
+                text += "." + String(repeating: "0", count: scale)
+            }
+        }
+        return text
+    }
+
+    @Test func agreesWithFoundationRounding() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 20
+        }
+        for _ in 0..<5000 {
+            let digits = String(next() % 100_000_000)
+            let places = Int(next() % 6)
+            let text = places == 0 ? digits : String(digits.dropLast(min(places, digits.count - 1))) + "." + String(digits.suffix(min(places, digits.count - 1)))
+            let value = Decimal(string: (next() % 5 == 0 ? "-" : "") + text)!
+            for scale in [0, 1, 2, 3] {
+                #expect(DecimalText.format(value, scale: scale) == Self.reference(value, scale: scale), "\(text) at \(scale)")
+            }
+        }
+    }
+
+    @Test(arguments: [("9.995", 2, "10.00"), ("-0.004", 2, "0.00"), ("0.5", 0, "1"), ("99.95", 1, "100.0"), ("0", 2, "0.00")])
+    func carriesAndSigns(value: String, scale: Int, expected: String) {
+        #expect(DecimalText.format(Decimal(string: value)!, scale: scale) == expected)
+    }
+}
