@@ -6,6 +6,51 @@ public enum TitleCleaner {
     public static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\n"]
 
     public static func clean(_ title: String, limit: Int? = nil) -> String {
+        if let fast = cleanASCII(title) {
+            return limit.map { truncate(fast, limit: $0) } ?? fast
+        }
+        return cleanGeneral(title, limit: limit)
+    }
+
+    /// Printable ASCII titles (most of them): the same rules on bytes.
+    static func cleanASCII(_ title: String) -> String? {
+        var words: [ArraySlice<UInt8>] = []
+        let bytes = Array(title.utf8)
+        var start = -1
+        for (i, b) in bytes.enumerated() {
+            guard b >= 0x20 && b < 0x7F else { return nil }
+            if b == 0x20 {
+                if start >= 0 { words.append(bytes[start..<i]); start = -1 }
+            } else if start < 0 {
+                start = i
+            }
+        }
+        if start >= 0 { words.append(bytes[start...]) }
+        let triggers: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40]
+        while let first = words.first, let c = first.first, triggers.contains(c) {
+            let stripped = first.drop { triggers.contains($0) }
+            if stripped.isEmpty { words.removeFirst() } else { words[0] = stripped }
+        }
+        var seen = Set<[UInt8]>()
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for word in words {
+            var key: [UInt8] = []
+            key.reserveCapacity(word.count)
+            var allDigits = true
+            for b in word {
+                if b >= 0x41 && b <= 0x5A { key.append(b + 32); allDigits = false }
+                else if b >= 0x61 && b <= 0x7A { key.append(b); allDigits = false }
+                else if b >= 0x30 && b <= 0x39 { key.append(b) }
+            }
+            if key.count >= 3 && !allDigits && !seen.insert(key).inserted { continue }
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: word)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func cleanGeneral(_ title: String, limit: Int?) -> String {
         // Control characters become spaces (a newline separates words), then whitespace collapses.
         let scalars = title.unicodeScalars.map { scalar -> Unicode.Scalar in
             (scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format && scalar.value < 0x2000)
@@ -37,6 +82,7 @@ public enum TitleCleaner {
     /// At most `limit` Unicode scalars, cut before a word that would not fit, never inside a
     /// character (grapheme); a single over-long word is cut at a character boundary.
     public static func truncate(_ text: String, limit: Int) -> String {
+        if text.utf8.count <= limit { return text }
         guard text.unicodeScalars.count > limit else { return text }
         var result = ""
         var count = 0

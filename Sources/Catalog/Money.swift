@@ -82,6 +82,21 @@ public enum DecimalText {
             }
         }
         guard sawDigit, text.last != "." else { return nil }
+        // Up to 18 digits: build the value from its digits (Decimal(string:) is slow on Linux).
+        var mantissa: UInt64 = 0, digits = 0, fractionDigits = 0, negative = false, inFraction = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): inFraction = true
+            default:
+                mantissa = mantissa &* 10 &+ UInt64(byte - UInt8(ascii: "0"))
+                digits += 1
+                if inFraction { fractionDigits += 1 }
+            }
+        }
+        if digits <= 18 {
+            return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(mantissa))
+        }
         return Decimal(string: String(text), locale: Locale(identifier: "en_US_POSIX"))
     }
 

@@ -2,8 +2,17 @@
 public enum CSVFormat {
     /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
     public static func field(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Bytes, not Characters: this runs for every cell of every row.
+        var needsQuotes = false, hasQuote = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): needsQuotes = true
+            case UInt8(ascii: "\""): needsQuotes = true; hasQuote = true
+            default: continue
+            }
+        }
+        guard needsQuotes else { return text }
+        return "\"" + (hasQuote ? text.replacingOccurrences(of: "\"", with: "\"\"") : text) + "\""
     }
 
     /// One record, CRLF-terminated as RFC 4180 says.
@@ -29,6 +38,10 @@ public enum XMLFormat {
 
     /// Removes XML-illegal characters and escapes `& < > " '`.
     public static func escape(_ text: String) -> String {
+        // Most text needs nothing: check the bytes first.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            return text
+        }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where isAllowed(scalar) {
             switch scalar {

@@ -288,11 +288,29 @@ public enum FastProductDecoder {
             return .some(code)
         }
 
+        /// Field names by length, compared as bytes: no String is made per key.
+        static let fieldNames: [Int: [([UInt8], String)]] = Dictionary(grouping: [
+            "product_id", "sku_id", "shop_id", "first_level_category_id", "second_level_category_id", "lastest_volume",
+            "product_title", "product_detail_url", "product_main_image_url", "product_video_url", "shop_name", "shop_url",
+            "first_level_category_name", "second_level_category_name", "promotion_link", "ship_to_days", "platform_product_type",
+            "sale_price", "original_price", "app_sale_price", "target_sale_price", "target_original_price", "target_app_sale_price",
+            "tax_rate", "sale_price_currency", "original_price_currency", "app_sale_price_currency", "target_sale_price_currency",
+            "target_original_price_currency", "target_app_sale_price_currency", "discount", "commission_rate",
+            "hot_product_commission_rate", "relevant_market_commission_rate", "evaluate_rate", "product_small_image_urls",
+            "promo_code_info",
+        ].map { (Array($0.utf8), $0) }, by: { $0.0.count })
+
+        static func fieldName(_ key: ArraySlice<UInt8>) -> String {
+            guard let candidates = fieldNames[key.count] else { return "" }
+            for (bytes, name) in candidates where key.elementsEqual(bytes) { return name }
+            return ""
+        }
+
         mutating func product() -> WireProduct? {
             var p = WireProduct(productID: 0)
             var hasID = false
             let ok = object { s, key in
-                switch String(decoding: key, as: UTF8.self) {
+                switch Self.fieldName(key) {
                 case "product_id": guard let v = s.integer() else { return false }; p.productID = v; hasID = true
                 case "sku_id": guard let v = s.integer() else { return false }; p.skuID = v
                 case "shop_id": guard let v = s.integer() else { return false }; p.shopID = v

@@ -257,6 +257,12 @@ struct StateCheckpoints: PageCheckpoints {
 
     func checkpointedPage(keywordIndex: Int, pageNo: Int) async throws -> FetchedPage? {
         guard let stored = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+        if let fast = FastProductDecoder.decode(stored.body, method: stored.method) {
+            let response = APIResponse(method: stored.method, result: fast, isEmpty: false, requestID: stored.requestID, body: stored.body, attempts: 0)
+            return FetchedPage(
+                keywordIndex: keywordIndex, keyword: stored.keyword, pageNo: pageNo,
+                page: OpenPlatformClient.page(from: response, pageNo: pageNo), fromCheckpoint: true)
+        }
         let envelope: Envelope<WireProductResult>
         do {
             envelope = try EnvelopeDecoder.decode(WireProductResult.self, method: stored.method, from: stored.body)
