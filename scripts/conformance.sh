@@ -6,7 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV="${CONFORMANCE_VENV:-.build/conformance-venv}"
-PORT="${CONFORMANCE_PORT:-0}"
 
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
@@ -17,21 +16,10 @@ swift build --product alifeed >/dev/null
 BIN="$(swift build --show-bin-path)/alifeed"
 
 LOG="$(mktemp)"
-"$BIN" sandbox --port "$PORT" >"$LOG" 2>&1 &
-SANDBOX_PID=$!
-trap 'kill $SANDBOX_PID 2>/dev/null || true; rm -f "$LOG"' EXIT
-
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^alifeed sandbox listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$LOG")"
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-if [ -z "$URL" ]; then
-  echo "conformance: the sandbox did not start:" >&2
-  cat "$LOG" >&2
-  exit 1
-fi
+source scripts/lib/sandbox.sh
+start_sandbox "$BIN" "$LOG" >"$LOG.url" || exit 1
+URL="$(cat "$LOG.url")"
+trap 'kill $SANDBOX_PID 2>/dev/null || true; rm -f "$LOG" "$LOG.url"' EXIT
 KEY="$(sed -n 's/^ *ALIEXPRESS_APP_KEY=//p' "$LOG")"
 SECRET="$(sed -n 's/^ *ALIEXPRESS_APP_SECRET=//p' "$LOG")"
 TRACKING="$(sed -n 's/^ *ALIEXPRESS_TRACKING_ID=//p' "$LOG")"

@@ -11,17 +11,10 @@ swift build --product alifeed >/dev/null
 BIN="$(swift build --show-bin-path)/alifeed"
 WORK="$(mktemp -d)"
 LOG="$WORK/sandbox.log"
-"$BIN" sandbox --port 0 --qps "$QPS" --fault-rate "$FAULT_RATE" --slow-ms 300 --day 10 >"$LOG" 2>&1 &
-SANDBOX_PID=$!
+source scripts/lib/sandbox.sh
+start_sandbox "$BIN" "$LOG" --qps "$QPS" --fault-rate "$FAULT_RATE" --slow-ms 300 --day 10 >"$WORK/url" || exit 1
+URL="$(cat "$WORK/url")"
 trap 'kill $SANDBOX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-URL=""
-for _ in $(seq 1 100); do
-  URL="$(sed -n 's/^alifeed sandbox listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$LOG")"
-  [ -n "$URL" ] && break
-  sleep 0.1
-done
-[ -n "$URL" ] || { echo "e2e: the sandbox did not start" >&2; cat "$LOG" >&2; exit 1; }
 
 passed=0
 failed=0

@@ -24,21 +24,18 @@ export SOURCE_DATE_EPOCH=1795000000
 passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "reliability: FAILED: $1" >&2; fi; }
 
-start_sandbox() { # name, extra args...
+source scripts/lib/sandbox.sh
+sandbox() { # name, extra args...
   local name="$1"; shift
-  "$BIN" sandbox --port 0 --day 10 --app "$KEY:$SECRET:rel_tracking" "$@" >"$WORK/$name.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 1 100); do
-    local url; url="$(sed -n 's/^alifeed sandbox listening on \(http:\/\/[0-9.:]*\).*/\1/p' "$WORK/$name.log")"
-    if [ -n "$url" ]; then echo "$url"; return; fi
-    sleep 0.1
-  done
-  echo "reliability: sandbox $name did not start" >&2; exit 1
+  start_sandbox "$BIN" "$WORK/$name.log" --day 10 --app "$KEY:$SECRET:rel_tracking" "$@" >"$WORK/$name.url" || exit 1
+  PIDS+=($SANDBOX_PID)
 }
 stats() { python3 -c "import json,sys,urllib.request;print(json.loads(urllib.request.urlopen(sys.argv[1]+'/sandbox/stats').read())$2)" "$1"; }
 
-CLEAN="$(start_sandbox clean --latency-ms 25)"
-FAULTY="$(start_sandbox faulty --latency-ms 25 --fault-rate 0.1 --faults 500,truncated,slow,ban --slow-ms 400)"
+sandbox clean --latency-ms 25
+sandbox faulty --latency-ms 25 --fault-rate 0.1 --faults 500,truncated,slow,ban --slow-ms 400
+CLEAN="$(cat "$WORK/clean.url")"
+FAULTY="$(cat "$WORK/faulty.url")"
 
 cat >"$WORK/rel.yml" <<YAML
 name: rel

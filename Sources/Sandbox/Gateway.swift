@@ -1,4 +1,5 @@
 public import Foundation
+import Catalog
 import OpenPlatform
 import Synchronization
 
@@ -251,11 +252,11 @@ public final class Gateway: Sendable {
         }
         var minPrice: Decimal?, maxPrice: Decimal?
         if let text = params["min_sale_price"] {
-            guard let value = DecimalTextParser.parse(text) else { return .parameterError("MinSalePrice") }
+            guard let value = DecimalText.parse(text.trimmingCharacters(in: .whitespaces)) else { return .parameterError("MinSalePrice") }
             minPrice = value
         }
         if let text = params["max_sale_price"] {
-            guard let value = DecimalTextParser.parse(text) else { return .parameterError("MaxSalePrice") }
+            guard let value = DecimalText.parse(text.trimmingCharacters(in: .whitespaces)) else { return .parameterError("MaxSalePrice") }
             maxPrice = value
         }
         var platform: String?
@@ -438,21 +439,7 @@ public final class Gateway: Sendable {
 
     static func convert(cents: Int, to currency: String) -> Decimal { convert(usd: Decimal(cents) / 100, to: currency) }
 
-    static func format(_ value: Decimal, scale: Int = 2) -> String {
-        var input = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &input, scale, .plain)
-        var text = NSDecimalNumber(decimal: rounded).stringValue
-        if scale > 0 {
-            if let dot = text.firstIndex(of: ".") {
-                let have = text.distance(from: text.index(after: dot), to: text.endIndex)
-                if have < scale { text += String(repeating: "0", count: scale - have) }
-            } else {
-                text += "." + String(repeating: "0", count: scale)
-            }
-        }
-        return text
-    }
+    static func format(_ value: Decimal, scale: Int = 2) -> String { DecimalText.format(value, scale: scale) }
 
     static func int(_ text: String?, default value: Int) -> Int? {
         guard let text else { return value }
@@ -521,14 +508,5 @@ public final class Gateway: Sendable {
             ]))
         ])
         return GatewayReply(status: 200, contentType: "application/json;charset=UTF-8", body: body.serialized(), delay: .zero)
-    }
-}
-
-/// Strict `[-]digits[.digits]`, as the Catalog's parser, without making the sandbox depend on it.
-enum DecimalTextParser {
-    static func parse(_ text: String) -> Decimal? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty, trimmed.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil else { return nil }
-        return Decimal(string: trimmed, locale: Locale(identifier: "en_US_POSIX"))
     }
 }
