@@ -331,7 +331,7 @@ public struct PipelineRunner: Sendable {
 
         // Transform and load, streaming from the checkpoints.
         let streaming = StreamingTransform(spec: spec, state: state, runID: runID)
-        let index: StreamingTransform.PageIndex
+        var index: StreamingTransform.PageIndex
         var carried: [Product] = []
         do {
             index = try streaming.indexPages()
@@ -350,8 +350,8 @@ public struct PipelineRunner: Sendable {
             do {
                 // Links made earlier in this run (before an interruption) are kept; the rest are made now.
                 let wanted = try streaming.idsForLinks(index) + carried.map(\.id)
-                let done = try state.linkedIDs(runID: runID)
-                let needed = wanted.filter { !done.contains($0) }
+                let done = (try state.pendingRun()?.links ?? 0) > 0 ? try state.linkedIDs(runID: runID) : []
+                let needed = done.isEmpty ? wanted : wanted.filter { !done.contains($0) }
                 progress.begin("links", total: wanted.count)
                 progress.advance(by: wanted.count - needed.count)
                 let batch = spec.transform.links.batchSize
@@ -368,8 +368,9 @@ public struct PipelineRunner: Sendable {
         }
 
         let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: [])
+        let rowsScanned = index.rows, duplicates = index.duplicates
         let loaded = try streaming.load(
-            index: index, carried: carried, context: context, linksEnabled: linksEnabled, pause: options.pauseBeforePublish,
+            index: &index, carried: carried, context: context, linksEnabled: linksEnabled, pause: options.pauseBeforePublish,
             notice: options.notice
         ) { outcome in
             outcomes.map {
@@ -398,7 +399,7 @@ public struct PipelineRunner: Sendable {
             pipeline: spec.name, runID: runID, status: "succeeded", endpoint: endpointLabel, startedAt: startedAt,
             finishedAt: finishedAt, durationSeconds: finishedAt.timeIntervalSince(startedAt), keywords: plan.keywords.count,
             pages: pageCount.all, apiCalls: statistics.requests, retries: statistics.retries, bans: statistics.bans,
-            productsFetched: index.rows, products: loaded.written, duplicatesMerged: index.duplicates,
+            productsFetched: rowsScanned, products: loaded.written, duplicatesMerged: duplicates,
             filteredOut: loaded.filteredOut, invalidProducts: loaded.issueCount, linksGenerated: loaded.linked,
             linksMissing: loaded.withoutLinkCount, productsWithoutLink: loaded.withoutLink,
             sinks: loaded.staged.map { RunSummary.SinkResult(sink: $0.label, rows: $0.rows) }, perKeyword: perKeyword, problems: problems)

@@ -58,6 +58,8 @@ struct StreamingTransform {
     /// filtered (no decoding needed), else those the filters keep.
     func idsForLinks(_ index: PageIndex) throws -> [Int64] {
         if spec.transform.filters.isEmpty {
+            // Every product: the first pass already has them (without a second set).
+            if spec.transform.dedupe { return index.firstSeen.sorted() }
             var ids = Set<Int64>()
             try state.forEachPage(runID: runID) { _, _, _, _, body in for id in ProductIDScanner.ids(in: body) { ids.insert(id) } }
             return ids.sorted()
@@ -95,19 +97,20 @@ struct StreamingTransform {
 
     /// Pass 2: decodes each page once more and writes every sink; the SQLite catalog in one
     /// transaction (committed last of all staging), the files staged beside their targets.
+    /// Consumes `index.firstSeen` (each product leaves it when written), so no copy is made.
     func load(
-        index: PageIndex, carried: [Product], context: RunContext, linksEnabled: Bool, pause: Duration,
+        index: inout PageIndex, carried: [Product], context: RunContext, linksEnabled: Bool, pause: Duration,
         notice: @Sendable (String) -> Void, finalStats: (Outcome) -> [KeywordStat]
     ) throws -> Outcome {
         let fileSinks = spec.load.filter { $0.kind != .sqlite }.map(PipelineRunner.makeSink)
         let catalogSink = spec.load.first { $0.kind == .sqlite }.map { SQLiteCatalogSink(path: $0.path) }
         var outcome = Outcome()
+        let rows = index.rows
 
         func pass(_ catalog: CatalogWriter?) throws -> [(String, Int, any StagedOutput)] {
             var writers: [(String, any SinkWriter)] = []
             do {
                 for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
-                var remaining = index.firstSeen
                 let filter = filter
                 let pricing = spec.transform.pricing
                 func emit(_ product: Product) throws {
@@ -132,13 +135,13 @@ struct StreamingTransform {
                     for (offset, wire) in wires.enumerated() {
                         let rowKey = spec.transform.dedupe ? wire.productID : Self.pairKey(wire.productID, keywordIndex)
                         // Only a product's first sighting is written; later ones are its other keywords.
-                        guard remaining.remove(rowKey) != nil else { continue }
+                        guard index.firstSeen.remove(rowKey) != nil else { continue }
                         switch Normalizer.product(from: wire, hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
                         case .failure(let issue):
                             outcome.issueCount += 1
                             if outcome.issues.count < 20 { outcome.issues.append(issue) }
                         case .success(var product):
-                            for sighting in index.later[rowKey] ?? [] {
+                            for sighting in index.later.removeValue(forKey: rowKey) ?? [] {
                                 product.hits.append(KeywordHit(
                                     keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
                             }
@@ -157,7 +160,7 @@ struct StreamingTransform {
                     try emit(product)
                 }
                 guard outcome.written > 0 else {
-                    throw RunFailure(message: "the run produced no products (\(index.rows) fetched, \(outcome.filteredOut) filtered out); previous outputs are untouched")
+                    throw RunFailure(message: "the run produced no products (\(rows) fetched, \(outcome.filteredOut) filtered out); previous outputs are untouched")
                 }
                 var final = context
                 final.keywordStats = finalStats(outcome)

@@ -321,7 +321,12 @@ public struct SandboxCatalog: Sendable {
         let total = resultRange.lowerBound + StableHash.of(seed, key, "total").below(spread)
         var refs: [ProductRef] = []
         refs.reserveCapacity(total)
-        var serials = [Int](repeating: 0, count: entries.count)
+        // Extra words a noun does not have ("pro", "for kids") move the keyword to another slice of
+        // that noun's products: related keywords still share products, variants add new ones.
+        let known = Set(vocabulary.entries.flatMap(\.tokens).map(Self.singular))
+        let extra = Vocabulary.tokens(keywords ?? "").map(Self.singular).filter { !known.contains($0) }.sorted()
+        let start = extra.isEmpty ? 0 : StableHash.of(seed, extra.joined(separator: " "), "slice").below(max(poolSize / 2, 1))
+        var serials = [Int](repeating: start, count: entries.count)
         let primary = max(1, primaryCount(keywords: keywords, categoryIDs: categoryIDs, entries: entries))
         let secondary = entries.count - primary
         var round = 0
@@ -337,11 +342,11 @@ public struct SandboxCatalog: Sendable {
                 position = (round - round / 4 * (secondary > 0 ? 1 : 0)) % primary
             }
             round += 1
-            guard serials[position] < poolSize else {
+            guard serials[position] < poolSize + start else {
                 exhausted += 1
                 continue
             }
-            let ref = ProductRef(entry: entries[position], serial: serials[position])
+            let ref = ProductRef(entry: entries[position], serial: serials[position] % poolSize)
             serials[position] += 1
             // Each keyword skips some products, so related keywords overlap without being equal.
             if StableHash.of(seed, key, ref.entry, ref.serial, "gap").below(7) == 0 { continue }

@@ -46,7 +46,9 @@ enum MemoryBench {
     static func child(endpoint: String, target: Int, work: String) async throws {
         let directory = URL(fileURLWithPath: work)
         let pages = 50
-        let keywords = Array(benchKeywords.prefix(max(1, (target + pages * 50 - 1) / (pages * 50))))
+        // Nouns and their variants ("… pro", "… kit"): each variant is its own slice of products.
+        let variants = benchKeywords + ["pro", "kit", "mini", "for kids", "set", "plus", "max", "lite"].flatMap { m in benchKeywords.map { "\($0) \(m)" } }
+        let keywords = Array(variants.prefix(max(1, (target + pages * 50 - 1) / (pages * 50))))
         let perKeyword = max(1, min(pages, target / (keywords.count * 50)))
         let spec = try benchSpec(
             name: "memory", keywords: keywords, pages: perKeyword, qps: 1000, inFlight: 16, links: true,
