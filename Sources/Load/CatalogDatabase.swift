@@ -239,17 +239,11 @@ public final class CatalogDatabase {
 
 /// Loads the run into the catalog in one transaction: upserts products by id (first/last seen),
 /// keyword hits, one price-history row per product, this run's links, keyword stats, the run row.
-public struct SQLiteCatalogSink: Sink {
+public struct SQLiteCatalogSink {
     public let path: String
     public var label: String { "sqlite \(path)" }
 
     public init(path: String) { self.path = path }
-
-    /// For ``Sink/stage(_:context:)``: buffers the products and writes them in one transaction on
-    /// commit. Runs stream through ``withTransaction(context:_:)`` instead.
-    public func open(context: RunContext) throws -> any SinkWriter {
-        BufferedCatalogWriter(database: try CatalogDatabase(path: path), context: context)
-    }
 
     /// Runs `body` with a writer inside one write transaction of the catalog: committed when
     /// `body` returns, rolled back when it throws, so a reader sees the catalog before the run or
@@ -278,7 +272,6 @@ public final class CatalogWriter {
     let context: RunContext
     let now: String
     let upsert: Statement, keyword: Statement, price: Statement, link: Statement, unavailable: Statement
-    let encoder = JSONEncoder()
     public private(set) var found = 0
     /// The context with the final keyword stats, set by the runner before the transaction ends.
     public var finalContext: RunContext?
@@ -287,7 +280,6 @@ public final class CatalogWriter {
         self.db = db
         self.context = context
         now = Timestamp.iso8601(context.startedAt)
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try db.execute(
             sql: """
                 INSERT INTO runs (id, pipeline, spec_hash, status, started_at, finished_at, keywords, products)
@@ -396,54 +388,6 @@ public final class CatalogWriter {
     }
 }
 
-/// Products kept in memory until commit writes them in one transaction (``Sink/stage(_:context:)``).
-final class BufferedCatalogWriter: SinkWriter {
-    let database: CatalogDatabase
-    var products: [Product] = []
-    var context: RunContext
-
-    init(database: CatalogDatabase, context: RunContext) {
-        self.database = database
-        self.context = context
-    }
-
-    func write(_ product: Product) throws { products.append(product) }
-
-    func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
-        self.context = context
-        return (products.count, PendingCatalogWrite(database: database, products: products, context: context))
-    }
-
-    func discard() { products = [] }
-}
-
-/// The catalog rows of a run, written in one transaction on ``commit()``: a reader sees the
-/// catalog before the run or after it, never half.
-final class PendingCatalogWrite: StagedOutput {
-    let database: CatalogDatabase
-    let products: [Product]
-    let context: RunContext
-
-    init(database: CatalogDatabase, products: [Product], context: RunContext) {
-        self.database = database
-        self.products = products
-        self.context = context
-    }
-
-    func commit() throws {
-        do {
-            try database.queue.write { db in
-                let writer = try CatalogWriter(db: db, context: context)
-                for product in products { try writer.write(product) }
-                try writer.finish(context: context)
-            }
-        } catch {
-            throw LoadError.database(path: database.path, reason: "\(error)")
-        }
-    }
-
-    func discard() {}
-}
 
 /// Counters a finished run stores on its ledger row.
 public struct RunCounts: Sendable {

@@ -48,12 +48,6 @@ public struct KeywordReportSink: Sink {
         public var price: Decimal
     }
 
-    public static func rows(_ products: [Product], stats: [KeywordStat], topCount: Int = 3) -> [Row] {
-        let tally = Tally(topCount: topCount)
-        for product in products { tally.add(product) }
-        return tally.rows(stats: stats)
-    }
-
     /// Per-keyword figures gathered as products stream past: values, not products, are kept.
     final class Tally {
         struct Values {

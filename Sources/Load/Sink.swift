@@ -60,20 +60,6 @@ public protocol SinkWriter: AnyObject {
     func discard()
 }
 
-extension Sink {
-    /// Writes a whole list (small runs, tests).
-    public func stage(_ products: [Product], context: RunContext) throws -> (rows: Int, output: any StagedOutput) {
-        let writer = try open(context: context)
-        do {
-            for product in products { try writer.write(product) }
-            return try writer.close(context: context)
-        } catch {
-            writer.discard()
-            throw error
-        }
-    }
-}
-
 extension AtomicFile: StagedOutput {}
 
 /// Columns of the generic CSV feed, one product per row.

@@ -423,11 +423,12 @@ public struct PipelineRunner: Sendable {
         return summary
     }
 
-    static func makeSink(_ spec: PipelineSpec.SinkSpec) -> any Sink {
+    /// The file sink for a `load` entry; `nil` for the SQLite catalog, which loads in its own transaction.
+    static func makeFileSink(_ spec: PipelineSpec.SinkSpec) -> (any Sink)? {
         let url = URL(fileURLWithPath: spec.path)
         let label = spec.profile == .generic ? "\(spec.kind.rawValue) \(spec.path)" : "\(spec.profile.rawValue) \(spec.path)"
         switch (spec.kind, spec.profile) {
-        case (.sqlite, _): return SQLiteCatalogSink(path: spec.path)
+        case (.sqlite, _): return nil
         case (.xml, .googleMerchant), (.xml, .meta): return MerchantFeedSink(url: url, profile: spec.profile, options: spec.options, label: label)
         case (.xml, _): return GenericXMLSink(url: url, label: label)
         case (.csv, _): return StorefrontCSVSink(url: url, profile: spec.profile, options: spec.options, label: label)

@@ -146,14 +146,6 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Network fetches of pages that were already checkpointed (must stay 0), and all fetches.
-    public func fetchCounts(runID: String) throws -> (fetched: Int, refetched: Int) {
-        try queue.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE run_id = ?", arguments: [runID]) ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE run_id = ? AND already_checkpointed > 0", arguments: [runID]) ?? 0)
-        }
-    }
-
     /// Every checkpointed page of the run in output order (keyword order, page), one at a time.
     func forEachPage(runID: String, _ body: (_ keywordIndex: Int, _ keyword: String, _ pageNo: Int, _ method: String, _ body: Data) throws -> Void) throws {
         try forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, data, _ in try body(keywordIndex, keyword, pageNo, method, data) }
@@ -203,20 +195,6 @@ public final class StateStore: Sendable {
     /// Products of the run that already have a link entry (made or refused).
     func linkedIDs(runID: String) throws -> Set<Int64> {
         try queue.read { db in Set(try Int64.fetchAll(db, sql: "SELECT product_id FROM links WHERE run_id = ?", arguments: [runID])) }
-    }
-
-    /// Links (and confirmed misses, with a `nil` URL) generated earlier in this run.
-    func links(runID: String) throws -> [Int64: AffiliateLink?] {
-        try queue.read { db in
-            var result: [Int64: AffiliateLink?] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT product_id, url, tracking_id, link_type, generated_at FROM links WHERE run_id = ?", arguments: [runID]) {
-                let url: String? = row["url"]
-                result[row["product_id"]] = url.map {
-                    AffiliateLink(url: $0, trackingID: row["tracking_id"], generatedAt: Timestamp.parse(row["generated_at"]), linkType: row["link_type"])
-                }
-            }
-            return result
-        }
     }
 
     func saveLinks(runID: String, found: [Int64: AffiliateLink], missing: [Int64], trackingID: String, linkType: Int, at: Date) throws {

@@ -102,7 +102,7 @@ struct StreamingTransform {
         index: inout PageIndex, carried: [Product], context: RunContext, linksEnabled: Bool, pause: Duration,
         notice: @Sendable (String) -> Void, finalStats: (Outcome) -> [KeywordStat]
     ) throws -> Outcome {
-        let fileSinks = spec.load.filter { $0.kind != .sqlite }.map(PipelineRunner.makeSink)
+        let fileSinks = spec.load.compactMap(PipelineRunner.makeFileSink)
         let catalogSink = spec.load.first { $0.kind == .sqlite }.map { SQLiteCatalogSink(path: $0.path) }
         var outcome = Outcome()
         let rows = index.rows
