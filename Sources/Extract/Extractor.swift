@@ -101,7 +101,7 @@ public struct Extractor: Sendable {
         let first = try await page(index, keyword: keyword, pageNo: 1, plan: plan)
         try await onPage(first)
         var fetched = 1
-        var products = first.page.products.count
+        var products = first.page.productCount
         let total = first.page.totalRecordCount
         if first.page.isLastPage(pageSize: pageSize) || plan.pagesPerKeyword == 1 {
             return KeywordOutcome(keyword: keyword, totalRecords: first.page.isEmpty ? 0 : total, pagesFetched: 1, productsFetched: products)
@@ -124,7 +124,7 @@ public struct Extractor: Sendable {
                 return pages
             }
             fetched += pages.count
-            products += pages.reduce(0) { $0 + $1.page.products.count }
+            products += pages.reduce(0) { $0 + $1.page.productCount }
             return KeywordOutcome(keyword: keyword, totalRecords: total, pagesFetched: fetched, productsFetched: products)
         }
         // No total: walk page by page until a short or empty page.
@@ -133,7 +133,7 @@ public struct Extractor: Sendable {
             let next = try await page(index, keyword: keyword, pageNo: pageNo, plan: plan)
             try await onPage(next)
             fetched += 1
-            products += next.page.products.count
+            products += next.page.productCount
             if next.page.isLastPage(pageSize: pageSize) { break }
             pageNo += 1
         }

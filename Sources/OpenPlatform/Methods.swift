@@ -86,6 +86,9 @@ public struct ProductQuery: Sendable, Hashable, Codable {
 public struct ProductPage: Sendable {
     public var pageNo: Int
     public var products: [WireProduct]
+    /// Products on the page. A page read back from a checkpoint may carry only this count (its
+    /// products are decoded later, when they are loaded), so paging decisions use it.
+    public var productCount: Int
     /// `current_record_count`, or the product count when absent.
     public var recordCount: Int
     public var totalRecordCount: Int?
@@ -96,9 +99,25 @@ public struct ProductPage: Sendable {
     public var body: Data
     public var attempts: Int
 
+    public init(
+        pageNo: Int, products: [WireProduct], productCount: Int? = nil, recordCount: Int, totalRecordCount: Int?, totalPageNo: Int?,
+        isEmpty: Bool, requestID: String?, body: Data, attempts: Int
+    ) {
+        self.pageNo = pageNo
+        self.products = products
+        self.productCount = productCount ?? products.count
+        self.recordCount = recordCount
+        self.totalRecordCount = totalRecordCount
+        self.totalPageNo = totalPageNo
+        self.isEmpty = isEmpty
+        self.requestID = requestID
+        self.body = body
+        self.attempts = attempts
+    }
+
     /// Whether no page after this one can hold products (spec §7.2).
     public func isLastPage(pageSize: Int) -> Bool {
-        if isEmpty || recordCount == 0 || products.isEmpty || recordCount < pageSize { return true }
+        if isEmpty || recordCount == 0 || productCount == 0 || recordCount < pageSize { return true }
         if let totalPageNo, pageNo >= totalPageNo { return true }
         if let totalRecordCount, pageNo * pageSize >= totalRecordCount { return true }
         return false
@@ -143,7 +162,7 @@ extension OpenPlatformClient {
         let result = response.result
         let products = result?.products ?? []
         return ProductPage(
-            pageNo: result?.currentPageNo ?? pageNo, products: products,
+            pageNo: result?.currentPageNo ?? pageNo, products: products, productCount: products.count,
             recordCount: result?.currentRecordCount ?? products.count, totalRecordCount: result?.totalRecordCount,
             totalPageNo: result?.totalPageNo, isEmpty: response.isEmpty, requestID: response.requestID,
             body: response.body, attempts: response.attempts)

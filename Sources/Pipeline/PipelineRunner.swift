@@ -317,7 +317,7 @@ public struct PipelineRunner: Sendable {
             let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
             outcomes = try await Extractor(client: client, checkpoints: checkpoints).run(plan) { page in
                 pageCount.add(fromCheckpoint: page.fromCheckpoint)
-                progress.advance(products: page.page.products.count)
+                progress.advance(products: page.page.productCount)
             }
             if !extract.productIDs.isEmpty {
                 try await fetchDetails(client: client, state: state, runID: runID, startIndex: extract.keywords.count, counter: pageCount)

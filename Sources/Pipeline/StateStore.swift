@@ -74,6 +74,18 @@ public final class StateStore: Sendable {
                 ) STRICT;
                 """)
         }
+        migrator.registerMigration("state-v2") { db in
+            // What paging needs to know about a page, so a resumed run does not decode every
+            // checkpointed body just to walk its keywords again. NULL for pages saved before.
+            try db.execute(sql: """
+                ALTER TABLE pages ADD COLUMN product_count INTEGER;
+                ALTER TABLE pages ADD COLUMN reported_page_no INTEGER;
+                ALTER TABLE pages ADD COLUMN record_count INTEGER;
+                ALTER TABLE pages ADD COLUMN total_records INTEGER;
+                ALTER TABLE pages ADD COLUMN total_pages INTEGER;
+                ALTER TABLE pages ADD COLUMN is_empty INTEGER;
+                """)
+        }
         try migrator.migrate(queue)
     }
 
@@ -125,24 +137,74 @@ public final class StateStore: Sendable {
 
     // MARK: pages
 
-    func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, body: Data, requestID: String?)? {
-        try queue.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT keyword, method, body, request_id FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
-                """, arguments: [runID, keywordIndex, pageNo]).map { ($0["keyword"], $0["method"], $0["body"], $0["request_id"]) }
+    /// What was saved with a page about its paging.
+    struct PageSummary {
+        var productCount: Int
+        var reportedPageNo: Int
+        var recordCount: Int
+        var totalRecords: Int?
+        var totalPages: Int?
+        var isEmpty: Bool
+
+        init(_ page: ProductPage) {
+            productCount = page.productCount
+            reportedPageNo = page.pageNo
+            recordCount = page.recordCount
+            totalRecords = page.totalRecordCount
+            totalPages = page.totalPageNo
+            isEmpty = page.isEmpty
+        }
+
+        init?(_ row: Row) {
+            guard let count: Int = row["product_count"], let reported: Int = row["reported_page_no"],
+                let records: Int = row["record_count"], let empty: Bool = row["is_empty"]
+            else { return nil }
+            productCount = count
+            reportedPageNo = reported
+            recordCount = records
+            totalRecords = row["total_records"]
+            totalPages = row["total_pages"]
+            isEmpty = empty
         }
     }
 
-    func savePage(runID: String, keywordIndex: Int, keyword: String, pageNo: Int, method: String, body: Data, requestID: String?) throws {
+    /// A checkpointed page: its summary when one was saved (the body is then not read), else its body.
+    func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, requestID: String?, content: Either)? {
+        try queue.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT keyword, method, request_id, product_count, reported_page_no, record_count, total_records, total_pages, is_empty
+                FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                """, arguments: [runID, keywordIndex, pageNo])
+            else { return nil }
+            if let summary = PageSummary(row) { return (row["keyword"], row["method"], row["request_id"], .summary(summary)) }
+            let body = try Data.fetchOne(db, sql: "SELECT body FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
+                                         arguments: [runID, keywordIndex, pageNo]) ?? Data()
+            return (row["keyword"], row["method"], row["request_id"], .body(body))
+        }
+    }
+
+    enum Either {
+        case summary(PageSummary)
+        case body(Data)
+    }
+
+    func savePage(
+        runID: String, keywordIndex: Int, keyword: String, pageNo: Int, method: String, body: Data, requestID: String?, summary: PageSummary? = nil
+    ) throws {
         try queue.write { db in
             let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
                                             arguments: [runID, keywordIndex, pageNo]) ?? 0
             let now = Timestamp.iso8601(Date())
             try db.execute(sql: "INSERT INTO fetch_log VALUES (?, ?, ?, ?, ?)", arguments: [runID, keywordIndex, pageNo, now, existing])
             try db.execute(sql: """
-                INSERT OR IGNORE INTO pages (run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [runID, keywordIndex, keyword, pageNo, method, body, requestID, now])
+                INSERT OR IGNORE INTO pages (
+                    run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at,
+                    product_count, reported_page_no, record_count, total_records, total_pages, is_empty)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [
+                    runID, keywordIndex, keyword, pageNo, method, body, requestID, now, summary?.productCount, summary?.reportedPageNo,
+                    summary?.recordCount, summary?.totalRecords, summary?.totalPages, summary?.isEmpty,
+                ])
         }
     }
 
@@ -234,7 +296,19 @@ struct StateCheckpoints: PageCheckpoints {
     let method: String
 
     func checkpointedPage(keywordIndex: Int, pageNo: Int) async throws -> FetchedPage? {
-        guard let stored = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+        guard let saved = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+        let stored: (keyword: String, method: String, body: Data, requestID: String?)
+        switch saved.content {
+        case .summary(let summary):
+            // Paging needs only the summary; the products are decoded when they are loaded.
+            let page = ProductPage(
+                pageNo: summary.reportedPageNo, products: [], productCount: summary.productCount, recordCount: summary.recordCount,
+                totalRecordCount: summary.totalRecords, totalPageNo: summary.totalPages, isEmpty: summary.isEmpty,
+                requestID: saved.requestID, body: Data(), attempts: 0)
+            return FetchedPage(keywordIndex: keywordIndex, keyword: saved.keyword, pageNo: pageNo, page: page, fromCheckpoint: true)
+        case .body(let body):
+            stored = (saved.keyword, saved.method, body, saved.requestID)
+        }
         if let fast = FastProductDecoder.decode(stored.body, method: stored.method) {
             let response = APIResponse(method: stored.method, result: fast, isEmpty: false, requestID: stored.requestID, body: stored.body, attempts: 0)
             return FetchedPage(
@@ -260,6 +334,6 @@ struct StateCheckpoints: PageCheckpoints {
     func checkpoint(_ page: FetchedPage) async throws {
         try store.savePage(
             runID: runID, keywordIndex: page.keywordIndex, keyword: page.keyword, pageNo: page.pageNo, method: method,
-            body: page.page.body, requestID: page.page.requestID)
+            body: page.page.body, requestID: page.page.requestID, summary: StateStore.PageSummary(page.page))
     }
 }

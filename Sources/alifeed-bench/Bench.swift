@@ -28,7 +28,11 @@ struct Bench {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         if only == nil || only == "floor" { results += try await FloorBench.run(quick: quick, work: work) }
-        if only == nil || only == "cpu" { results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work) }
+        // `--replay 0,2`: only those replays of the CPU figure (0 = end to end, 1–3 = one sink), for profiling.
+        let replays = arguments.firstIndex(of: "--replay").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } }
+        if only == nil || only == "cpu" {
+            results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays)
+        }
         if only == nil || only == "memory" { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
         print(Figure.table(results))
         let json = Figure.json(results)

@@ -20,7 +20,8 @@ enum CPUBench {
         ("google merchant xml alone", ["{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}"]),
     ]
 
-    static func run(products target: Int, work: URL) async throws -> [Figure] {
+    /// `sinkSets` picks which replays to run (indexes into `sinks`), for profiling one of them.
+    static func run(products target: Int, work: URL, sinkSets: [Int]? = nil) async throws -> [Figure] {
         var configuration = SandboxConfiguration(seed: 1, day: 10)
         configuration.resultRange = 2_500...2_500
         configuration.poolSize = 20_000
@@ -47,7 +48,7 @@ enum CPUBench {
         var figures: [Figure] = []
         var sqliteRate = 0.0
         var rows = 0
-        for (label, sinkList) in sinks {
+        for (offset, (label, sinkList)) in sinks.enumerated() where sinkSets?.contains(offset) ?? true {
             try? FileManager.default.removeItem(at: stateDirectory)
             try FileManager.default.copyItem(at: saved, to: stateDirectory)
             for file in ["cpu.sqlite", "cpu.sqlite-wal", "cpu.sqlite-shm"] { try? FileManager.default.removeItem(at: work.appendingPathComponent(file)) }
@@ -69,6 +70,7 @@ enum CPUBench {
                 detail: String(format: "%d rows (%d distinct) in %.2f s wall, %.2f s CPU (%.0f per CPU-second)",
                                summary.productsFetched, summary.products, seconds, cpuSeconds, Double(summary.productsFetched) / cpuSeconds)))
         }
+        if sinkSets != nil { return figures }
         // Decoding alone, and the bare insert loop the SQLite sink is held against.
         let (decodeRate, products) = try decode(statePath: stateDirectory.appendingPathComponent("cpu.sqlite").path, restoreFrom: saved)
         figures.append(Figure(name: "products/s, decoding pages (JSONDecoder)", value: decodeRate, unit: "/s", target: nil, met: nil,

@@ -83,6 +83,29 @@ import Testing
         #expect(leftPages == 0, "the finished run's pages are cleared")
     }
 
+    /// Pages checkpointed by an older alifeed have no paging summary: they are decoded instead,
+    /// and the resumed run still fetches nothing twice and publishes the same bytes.
+    @Test func pagesWithoutASummaryAreDecodedOnResume() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
+        let reference = try TempDirectory(), resumed = try TempDirectory()
+        defer { reference.remove(); resumed.remove() }
+        _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
+        let spec = try Self.spec(resumed)
+        _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= 6 }
+        let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
+        let cleared = try await state.write { db in
+            try db.execute(sql: "UPDATE pages SET product_count = NULL, reported_page_no = NULL, record_count = NULL, is_empty = NULL")
+            return db.changesCount
+        }
+        #expect(cleared >= 6)
+        let summary = try await PipelineRunner(spec: spec, options: Self.options(server)).run()
+        await server.stop()
+        #expect(summary.pagesFromCheckpoint >= 6)
+        #expect(try Self.outputs(resumed) == Self.outputs(reference))
+        let refetched = try await state.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")! }
+        #expect(refetched == 0)
+    }
+
     @Test func interruptedDuringLinkGenerationKeepsTheLinksMade() async throws {
         let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(60), day: 10))
         let reference = try TempDirectory(), resumed = try TempDirectory()
