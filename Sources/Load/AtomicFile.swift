@@ -6,7 +6,7 @@ public final class AtomicFile {
     public let target: URL
     public let temporary: URL
     private var handle: FileHandle?
-    private var buffer = Data()
+    private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
     public private(set) var bytesWritten = 0
 
@@ -25,17 +25,28 @@ public final class AtomicFile {
         if handle != nil { discard() }
     }
 
-    public func write(_ text: String) throws { try write(Data(text.utf8)) }
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        bytesWritten += text.utf8.count
+        if buffer.count >= bufferLimit { try flush() }
+    }
 
     public func write(_ data: Data) throws {
-        buffer.append(data)
+        buffer.append(contentsOf: data)
         bytesWritten += data.count
+        if buffer.count >= bufferLimit { try flush() }
+    }
+
+    /// Feed rows are built as bytes, not Strings: one copy into the buffer.
+    public func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        bytesWritten += bytes.count
         if buffer.count >= bufferLimit { try flush() }
     }
 
     private func flush() throws {
         guard let handle, !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
+        try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -95,6 +95,8 @@ public enum FeedValues {
 
     /// An http(s) URL with non-ASCII, spaces, commas and quotes percent-encoded; `nil` otherwise.
     public static func safeURL(_ url: String) -> String? {
+        // Almost every URL is already safe: check its bytes once and return it as it is.
+        if isSafeAlready(url) { return url }
         let trimmed = url.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") else { return nil }
         var out = ""
@@ -106,6 +108,19 @@ public enum FeedValues {
             }
         }
         return out
+    }
+
+    /// `http(s)://` and only printable ASCII other than `, " < >`: nothing to trim or encode.
+    static func isSafeAlready(_ url: String) -> Bool {
+        url.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count > 8, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else { return false }
+            let rest = bytes[4] == 0x73 ? 5 : 4
+            guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
+            for byte in bytes where byte < 0x21 || byte > 0x7E || byte == 0x2C || byte == 0x22 || byte == 0x3C || byte == 0x3E {
+                return false
+            }
+            return true
+        } ?? false
     }
 
     /// The landing page: the template, the affiliate link, or the AliExpress page.
@@ -150,6 +165,12 @@ public enum CSVCell {
     /// Free text: by default leading trigger characters are removed; in spreadsheet-safe mode the
     /// cell is prefixed with `'` (OWASP) instead, which WooCommerce's importer strips again.
     public static func text(_ value: String, spreadsheetSafe: Bool) -> String {
+        // Most cells start with a letter or digit: the first byte decides without Characters.
+        guard let byte = value.utf8.first else { return value }
+        switch byte {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A: break
+        default: return value
+        }
         guard let first = value.first, triggers.contains(first) else { return value }
         if spreadsheetSafe { return "'" + value }
         return String(value.drop { triggers.contains($0) || $0.isWhitespace })

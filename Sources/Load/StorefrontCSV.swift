@@ -1,19 +1,43 @@
 public import Catalog
 public import Foundation
 
-/// One storefront CSV layout: its header and how a product becomes rows (named by column).
+/// One storefront CSV layout: its header and how a product becomes rows (cells in header order).
 protocol CSVLayout: Sendable {
     var header: [String] { get }
     /// The header line as the vendor's sample writes it, when its quoting differs from ours.
     var headerLine: String? { get }
-    /// Columns holding free text, neutralized against formulas; the rest are validated values.
-    var textColumns: Set<String> { get }
+    /// By column position: whether the column holds free text, neutralized against formulas (the
+    /// rest are validated values).
+    var isText: [Bool] { get }
     /// The product's rows, or `nil` when the profile cannot carry it (reason given).
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String: String]], FeedSkip>
+    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip>
 }
 
 extension CSVLayout {
     var headerLine: String? { nil }
+
+    /// `isText` from the names of the text columns.
+    static func textFlags(header: [String], text: Set<String>) -> [Bool] { header.map(text.contains) }
+}
+
+/// Cells by column name for layouts that are not on the hot path, placed by a lookup made once.
+struct NamedRow {
+    let positions: [String: Int]
+    var cells: [String]
+
+    init(positions: [String: Int]) {
+        self.positions = positions
+        cells = Array(repeating: "", count: positions.count)
+    }
+
+    subscript(column: String) -> String {
+        get { positions[column].map { cells[$0] } ?? "" }
+        set { if let index = positions[column] { cells[index] = newValue } }
+    }
+
+    static func positions(_ header: [String]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: header.enumerated().map { ($0.element, $0.offset) })
+    }
 }
 
 /// A product a feed left out, and why.
@@ -55,9 +79,10 @@ public struct StorefrontCSVSink: Sink {
             throw error
         }
         let layout = layout, options = options, profile = profile, path = url.path
-        let textColumns = layout.textColumns
-        let header = layout.header
+        let isText = layout.isText
         var firstSkip: FeedSkip?
+        var line: [UInt8] = []
+        line.reserveCapacity(8192)
         return FileWriter(file: file, footer: "", verify: { _, rows in
             guard rows > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
@@ -65,15 +90,16 @@ public struct StorefrontCSVSink: Sink {
         }) { [file] product in
             switch layout.rows(for: product, options: options) {
             case .success(let rows):
-                var text = ""
+                line.removeAll(keepingCapacity: true)
                 for row in rows {
-                    let cells = header.map { column -> String in
-                        let value = row[column] ?? ""
-                        return textColumns.contains(column) ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value
+                    for (index, value) in row.enumerated() {
+                        if index > 0 { line.append(UInt8(ascii: ",")) }
+                        CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &line)
                     }
-                    text += CSVFormat.row(cells)
+                    line.append(0x0D)
+                    line.append(0x0A)
                 }
-                try file.write(text)
+                try file.write(bytes: line)
                 return true
             case .failure(let skip):
                 if firstSkip == nil { firstSkip = skip }
@@ -86,31 +112,145 @@ public struct StorefrontCSVSink: Sink {
 /// The generic CSV's columns as a layout, so it gets the same cell safety.
 struct GenericLayout: CSVLayout {
     var header: [String] { GenericCSVSink.header }
-    var textColumns: Set<String> { ["title", "category", "subcategory", "shop_name", "keywords"] }
+    let isText = Self.textFlags(header: GenericCSVSink.header, text: ["title", "category", "subcategory", "shop_name", "keywords"])
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String: String]], FeedSkip> {
-        .success([Dictionary(uniqueKeysWithValues: zip(header, GenericCSVSink.row(product)))])
+    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
+        .success([GenericCSVSink.row(product)])
     }
 }
 
 /// Shopify's product CSV, current header (feeds.md §1.1) or the 2023 one.
 struct ShopifyLayout: CSVLayout {
     let legacy: Bool
+    let header: [String]
+    let isText: [Bool]
+    /// For the legacy header: each legacy column's current column, by position.
+    let legacySource: [Column?]
 
-    static let current = [
-        "Title", "URL handle", "Description", "Vendor", "Product category", "Type", "Tags", "Published on online store", "Status",
-        "SKU", "Barcode", "Option1 name", "Option1 value", "Option1 Linked To", "Option2 name", "Option2 value", "Option2 Linked To",
-        "Option3 name", "Option3 value", "Option3 Linked To", "Price", "Compare-at price", "Cost per item", "Charge tax", "Tax code",
-        "Unit price total measure", "Unit price total measure unit", "Unit price base measure", "Unit price base measure unit",
-        "Inventory tracker", "Inventory quantity", "Continue selling when out of stock", "Weight value (grams)",
-        "Weight unit for display", "Requires shipping", "Fulfillment service", "Product image URL", "Image position",
-        "Image alt text", "Variant image URL", "Gift card", "SEO title", "SEO description",
-        "Color (product.metafields.shopify.color-pattern)", "Google Shopping / Google product category", "Google Shopping / Gender",
-        "Google Shopping / Age group", "Google Shopping / Manufacturer part number (MPN)", "Google Shopping / Ad group name",
-        "Google Shopping / Ads labels", "Google Shopping / Condition", "Google Shopping / Custom product",
-        "Google Shopping / Custom label 0", "Google Shopping / Custom label 1", "Google Shopping / Custom label 2",
-        "Google Shopping / Custom label 3", "Google Shopping / Custom label 4",
-    ]
+    /// The current header's columns, in order.
+    enum Column: Int, CaseIterable {
+        case title
+        case urlHandle
+        case description
+        case vendor
+        case productCategory
+        case type
+        case tags
+        case publishedOnOnlineStore
+        case status
+        case sku
+        case barcode
+        case option1Name
+        case option1Value
+        case option1LinkedTo
+        case option2Name
+        case option2Value
+        case option2LinkedTo
+        case option3Name
+        case option3Value
+        case option3LinkedTo
+        case price
+        case compareAtPrice
+        case costPerItem
+        case chargeTax
+        case taxCode
+        case unitPriceTotalMeasure
+        case unitPriceTotalMeasureUnit
+        case unitPriceBaseMeasure
+        case unitPriceBaseMeasureUnit
+        case inventoryTracker
+        case inventoryQuantity
+        case continueSellingWhenOutOfStock
+        case weightValueGrams
+        case weightUnitForDisplay
+        case requiresShipping
+        case fulfillmentService
+        case productImageURL
+        case imagePosition
+        case imageAltText
+        case variantImageURL
+        case giftCard
+        case seoTitle
+        case seoDescription
+        case colorPattern
+        case googleGoogleProductCategory
+        case googleGender
+        case googleAgeGroup
+        case googleManufacturerPartNumber
+        case googleAdGroupName
+        case googleAdsLabels
+        case googleCondition
+        case googleCustomProduct
+        case googleCustomLabel0
+        case googleCustomLabel1
+        case googleCustomLabel2
+        case googleCustomLabel3
+        case googleCustomLabel4
+
+        var name: String {
+            switch self {
+            case .title: "Title"
+            case .urlHandle: "URL handle"
+            case .description: "Description"
+            case .vendor: "Vendor"
+            case .productCategory: "Product category"
+            case .type: "Type"
+            case .tags: "Tags"
+            case .publishedOnOnlineStore: "Published on online store"
+            case .status: "Status"
+            case .sku: "SKU"
+            case .barcode: "Barcode"
+            case .option1Name: "Option1 name"
+            case .option1Value: "Option1 value"
+            case .option1LinkedTo: "Option1 Linked To"
+            case .option2Name: "Option2 name"
+            case .option2Value: "Option2 value"
+            case .option2LinkedTo: "Option2 Linked To"
+            case .option3Name: "Option3 name"
+            case .option3Value: "Option3 value"
+            case .option3LinkedTo: "Option3 Linked To"
+            case .price: "Price"
+            case .compareAtPrice: "Compare-at price"
+            case .costPerItem: "Cost per item"
+            case .chargeTax: "Charge tax"
+            case .taxCode: "Tax code"
+            case .unitPriceTotalMeasure: "Unit price total measure"
+            case .unitPriceTotalMeasureUnit: "Unit price total measure unit"
+            case .unitPriceBaseMeasure: "Unit price base measure"
+            case .unitPriceBaseMeasureUnit: "Unit price base measure unit"
+            case .inventoryTracker: "Inventory tracker"
+            case .inventoryQuantity: "Inventory quantity"
+            case .continueSellingWhenOutOfStock: "Continue selling when out of stock"
+            case .weightValueGrams: "Weight value (grams)"
+            case .weightUnitForDisplay: "Weight unit for display"
+            case .requiresShipping: "Requires shipping"
+            case .fulfillmentService: "Fulfillment service"
+            case .productImageURL: "Product image URL"
+            case .imagePosition: "Image position"
+            case .imageAltText: "Image alt text"
+            case .variantImageURL: "Variant image URL"
+            case .giftCard: "Gift card"
+            case .seoTitle: "SEO title"
+            case .seoDescription: "SEO description"
+            case .colorPattern: "Color (product.metafields.shopify.color-pattern)"
+            case .googleGoogleProductCategory: "Google Shopping / Google product category"
+            case .googleGender: "Google Shopping / Gender"
+            case .googleAgeGroup: "Google Shopping / Age group"
+            case .googleManufacturerPartNumber: "Google Shopping / Manufacturer part number (MPN)"
+            case .googleAdGroupName: "Google Shopping / Ad group name"
+            case .googleAdsLabels: "Google Shopping / Ads labels"
+            case .googleCondition: "Google Shopping / Condition"
+            case .googleCustomProduct: "Google Shopping / Custom product"
+            case .googleCustomLabel0: "Google Shopping / Custom label 0"
+            case .googleCustomLabel1: "Google Shopping / Custom label 1"
+            case .googleCustomLabel2: "Google Shopping / Custom label 2"
+            case .googleCustomLabel3: "Google Shopping / Custom label 3"
+            case .googleCustomLabel4: "Google Shopping / Custom label 4"
+            }
+        }
+    }
+
+    static let current = Column.allCases.map(\.name)
 
     /// The 2023 header, each column with the current column it takes its value from.
     static let legacyColumns: [(String, String?)] = [
@@ -135,49 +275,71 @@ struct ShopifyLayout: CSVLayout {
         ("Compare At Price / International", nil), ("Status", "Status"),
     ]
 
-    var header: [String] { legacy ? Self.legacyColumns.map(\.0) : Self.current }
-
-    var textColumns: Set<String> {
+    init(legacy: Bool) {
+        self.legacy = legacy
         let text: Set<String> = ["Title", "Description", "Vendor", "Type", "Tags", "Image alt text", "SEO title", "SEO description"]
-        return legacy ? Set(Self.legacyColumns.filter { $0.1.map(text.contains) ?? false }.map(\.0)) : text
+        if legacy {
+            header = Self.legacyColumns.map(\.0)
+            legacySource = Self.legacyColumns.map { old in old.1.flatMap { new in Column.allCases.first { $0.name == new } } }
+            isText = legacySource.map { $0.map { text.contains($0.name) } ?? false }
+        } else {
+            header = Self.current
+            legacySource = []
+            isText = Self.textFlags(header: Self.current, text: text)
+        }
     }
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String: String]], FeedSkip> {
+    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
         let title = TitleCleaner.clean(product.title, limit: 255)
         let images = FeedValues.images(product, cap: options.maxImages ?? 10)
         let handle = FeedValues.handle(product)
         let status = options.status.lowercased() == "draft" ? "draft" : "active"
-        var first: [String: String] = [
-            "Title": title, "URL handle": handle, "Description": FeedValues.htmlDescription(product, title: title),
-            "Vendor": FeedValues.vendor(product, options: options), "Type": product.categories.last?.name ?? "",
-            "Tags": FeedValues.tags(product).joined(separator: ", "), "Published on online store": "TRUE",
-            "Status": legacy ? status : status.capitalized, "SKU": FeedValues.sku(product), "Option1 name": "Title",
-            "Option1 value": "Default Title", "Price": product.storePrice.formatted(),
-            "Compare-at price": product.storeCompareAt?.formatted() ?? "", "Cost per item": product.pricing?.cost.formatted() ?? "",
-            "Charge tax": "TRUE", "Continue selling when out of stock": legacy ? "deny" : "DENY", "Requires shipping": "TRUE",
-            // Untracked (dropshipped) unless out of stock, which Shopify shows as tracked with none left.
-            "Inventory tracker": product.availability == .outOfStock ? "shopify" : "",
-            "Inventory quantity": product.availability == .outOfStock ? "0" : "",
-            "Fulfillment service": "manual", "Gift card": "FALSE", "SEO title": TitleCleaner.truncate(title, limit: 70),
-            "SEO description": TitleCleaner.truncate(FeedValues.description(product, title: title), limit: 320),
-            "Google Shopping / Condition": "new", "Google Shopping / Custom product": "TRUE",
-            "Google Shopping / Custom label 0": product.keywords.first.map { TitleCleaner.clean($0, limit: 100) } ?? "",
-        ]
+        var first = Array(repeating: "", count: Column.allCases.count)
+        func set(_ column: Column, _ value: String) { first[column.rawValue] = value }
+        set(.title, title)
+        set(.urlHandle, handle)
+        set(.description, FeedValues.htmlDescription(product, title: title))
+        set(.vendor, FeedValues.vendor(product, options: options))
+        set(.type, product.categories.last?.name ?? "")
+        set(.tags, FeedValues.tags(product).joined(separator: ", "))
+        set(.publishedOnOnlineStore, "TRUE")
+        set(.status, legacy ? status : status.capitalized)
+        set(.sku, FeedValues.sku(product))
+        set(.option1Name, "Title")
+        set(.option1Value, "Default Title")
+        set(.price, product.storePrice.formatted())
+        set(.compareAtPrice, product.storeCompareAt?.formatted() ?? "")
+        set(.costPerItem, product.pricing?.cost.formatted() ?? "")
+        set(.chargeTax, "TRUE")
+        set(.continueSellingWhenOutOfStock, legacy ? "deny" : "DENY")
+        set(.requiresShipping, "TRUE")
+        // Untracked (dropshipped) unless out of stock, which Shopify shows as tracked with none left.
+        if product.availability == .outOfStock {
+            set(.inventoryTracker, "shopify")
+            set(.inventoryQuantity, "0")
+        }
+        set(.fulfillmentService, "manual")
+        set(.giftCard, "FALSE")
+        set(.seoTitle, TitleCleaner.truncate(title, limit: 70))
+        set(.seoDescription, TitleCleaner.truncate(FeedValues.description(product, title: title), limit: 320))
+        set(.googleCondition, "new")
+        set(.googleCustomProduct, "TRUE")
+        set(.googleCustomLabel0, product.keywords.first.map { TitleCleaner.clean($0, limit: 100) } ?? "")
         if let main = images.first {
-            first["Product image URL"] = main
-            first["Image position"] = "1"
-            first["Image alt text"] = TitleCleaner.truncate(title, limit: 512)
+            set(.productImageURL, main)
+            set(.imagePosition, "1")
+            set(.imageAltText, TitleCleaner.truncate(title, limit: 512))
         }
         var rows = [first]
         for (offset, image) in images.dropFirst().enumerated() {
-            rows.append(["URL handle": handle, "Product image URL": image, "Image position": String(offset + 2)])
+            var row = Array(repeating: "", count: Column.allCases.count)
+            row[Column.urlHandle.rawValue] = handle
+            row[Column.productImageURL.rawValue] = image
+            row[Column.imagePosition.rawValue] = String(offset + 2)
+            rows.append(row)
         }
         if legacy {
-            rows = rows.map { row in
-                var mapped: [String: String] = [:]
-                for (old, new) in Self.legacyColumns { if let new, let value = row[new] { mapped[old] = value } }
-                return mapped
-            }
+            rows = rows.map { row in legacySource.map { $0.map { row[$0.rawValue] } ?? "" } }
         }
         return .success(rows)
     }
@@ -197,26 +359,28 @@ struct WooCommerceLayout: CSVLayout {
     ]
 
     var header: [String] { Self.header }
+    static let positions = NamedRow.positions(header)
     /// The sample quotes exactly the names that contain a space.
     var headerLine: String? { Self.header.map { $0.contains(" ") ? "\"\($0)\"" : $0 }.joined(separator: ",") + "\r\n" }
-    var textColumns: Set<String> { ["Name", "Short description", "Description", "Categories", "Tags", "Button text"] }
+    let isText = Self.textFlags(header: Self.header, text: ["Name", "Short description", "Description", "Categories", "Tags", "Button text"])
 
     /// WooCommerce splits these lists on commas; a literal comma is written `\,`.
     static func listItem(_ text: String) -> String { text.replacingOccurrences(of: ",", with: "\\,") }
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String: String]], FeedSkip> {
+    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
         let title = TitleCleaner.clean(product.title, limit: 200)
-        var row: [String: String] = [
-            "Type": options.wooType.rawValue, "SKU": FeedValues.sku(product), "Name": title, "Published": "1",
-            "Is featured?": "0", "Visibility in catalog": "visible",
-            "Short description": FeedValues.description(product, title: title),
-            "Description": FeedValues.htmlDescription(product, title: title), "Tax status": "taxable",
-            "Backorders allowed?": "0", "Sold individually?": "0", "Allow customer reviews?": "1",
-            "In stock?": product.availability == .inStock ? "1" : "0",
-            "Categories": product.categories.sorted { $0.level < $1.level }.map { Self.listItem($0.name) }.joined(separator: " > "),
-            "Tags": FeedValues.tags(product).map(Self.listItem).joined(separator: ", "),
-            "Images": FeedValues.images(product, cap: options.maxImages ?? 10).joined(separator: ", "), "Position": "0",
-        ]
+        var row = NamedRow(positions: Self.positions)
+        for (column, value) in [
+            ("Type", options.wooType.rawValue), ("SKU", FeedValues.sku(product)), ("Name", title), ("Published", "1"),
+            ("Is featured?", "0"), ("Visibility in catalog", "visible"),
+            ("Short description", FeedValues.description(product, title: title)),
+            ("Description", FeedValues.htmlDescription(product, title: title)), ("Tax status", "taxable"),
+            ("Backorders allowed?", "0"), ("Sold individually?", "0"), ("Allow customer reviews?", "1"),
+            ("In stock?", product.availability == .inStock ? "1" : "0"),
+            ("Categories", product.categories.sorted { $0.level < $1.level }.map { Self.listItem($0.name) }.joined(separator: " > ")),
+            ("Tags", FeedValues.tags(product).map(Self.listItem).joined(separator: ", ")),
+            ("Images", FeedValues.images(product, cap: options.maxImages ?? 10).joined(separator: ", ")), ("Position", "0"),
+        ] { row[column] = value }
         // Regular price is the crossed-out one when there is a sale.
         if let compareAt = product.storeCompareAt {
             row["Regular price"] = compareAt.formatted()
@@ -231,6 +395,6 @@ struct WooCommerceLayout: CSVLayout {
             row["External URL"] = link
             row["Button text"] = TitleCleaner.clean(options.buttonText, limit: 60)
         }
-        return .success([row])
+        return .success([row.cells])
     }
 }

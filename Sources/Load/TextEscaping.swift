@@ -19,6 +19,35 @@ public enum CSVFormat {
     public static func row(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",") + "\r\n"
     }
+
+    /// The same as ``field(_:)``, appended as bytes: feeds write millions of cells.
+    static func appendField(_ text: String, to out: inout [UInt8]) {
+        var needsQuotes = false
+        for byte in text.utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\"") {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else {
+            out.append(contentsOf: text.utf8)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            out.append(byte)
+            if byte == UInt8(ascii: "\"") { out.append(byte) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// One record as bytes, CRLF-terminated.
+    static func appendRow(_ fields: [String], to out: inout [UInt8]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendField(field, to: &out)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
+    }
 }
 
 /// XML 1.0 text: escaped, with the characters XML forbids removed.
@@ -54,6 +83,15 @@ public enum XMLFormat {
             }
         }
         return String(out)
+    }
+
+    /// The same as ``escape(_:)``, appended as bytes.
+    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
+            out.append(contentsOf: escape(text).utf8)
+            return
+        }
+        out.append(contentsOf: text.utf8)
     }
 
     /// `<name>escaped text</name>`.
