@@ -39,8 +39,8 @@ public enum FastProductDecoder {
             }
         }
 
-        /// Iterates an object's members; `member` gets the raw key bytes and must consume the value.
-        mutating func object(_ member: (inout Scanner, ArraySlice<UInt8>) -> Bool) -> Bool {
+        /// Iterates an object's members; `member` gets the key's place in the bytes and must consume the value.
+        mutating func object(_ member: (inout Scanner, Range<Int>) -> Bool) -> Bool {
             guard take(0x7B) else { return false }
             if take(0x7D) { return true }
             while true {
@@ -50,8 +50,8 @@ public enum FastProductDecoder {
             }
         }
 
-        /// A key without escapes, as bytes.
-        mutating func rawKey() -> ArraySlice<UInt8>? {
+        /// A key without escapes: where its bytes are (no copy is made).
+        mutating func rawKey() -> Range<Int>? {
             guard take(0x22) else { return nil }
             let start = i
             while i < bytes.count, bytes[i] != 0x22 {
@@ -59,9 +59,28 @@ public enum FastProductDecoder {
                 i += 1
             }
             guard i < bytes.count else { return nil }
-            let key = ArraySlice(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+            let key = start..<i
             i += 1
             return key
+        }
+
+        func key(_ key: Range<Int>, is name: StaticString) -> Bool {
+            key.count == name.utf8CodeUnitCount && memcmp(bytes.baseAddress! + key.lowerBound, name.utf8Start, key.count) == 0
+        }
+
+        /// The bytes of a string value without escapes, or `nil` (the value is then left unread).
+        mutating func plainStringBytes() -> Range<Int>? {
+            ws()
+            guard i < bytes.count, bytes[i] == 0x22 else { return nil }
+            var j = i + 1
+            while j < bytes.count, bytes[j] != 0x22 {
+                if bytes[j] == 0x5C { return nil }
+                j += 1
+            }
+            guard j < bytes.count else { return nil }
+            let range = (i + 1)..<j
+            i = j + 1
+            return range
         }
 
         mutating func string() -> String? {
@@ -181,9 +200,9 @@ public enum FastProductDecoder {
             var result: WireProductResult?
             var ok = true
             guard object({ s, key in
-                guard key.elementsEqual(wrapper) else { ok = false; return false }
+                guard s.bytes[key].elementsEqual(wrapper) else { ok = false; return false }
                 return s.object { s, key in
-                    if key.elementsEqual("resp_result".utf8) {
+                    if s.key(key, is: "resp_result") {
                         result = s.respResult()
                         return result != nil
                     }
@@ -197,11 +216,11 @@ public enum FastProductDecoder {
             var code: Int64?
             var result: WireProductResult?
             guard object({ s, key in
-                if key.elementsEqual("resp_code".utf8) {
+                if s.key(key, is: "resp_code") {
                     code = s.integer()
                     return code != nil
                 }
-                if key.elementsEqual("result".utf8) {
+                if s.key(key, is: "result") {
                     result = s.result()
                     return result != nil
                 }
@@ -215,18 +234,18 @@ public enum FastProductDecoder {
             var products: [WireProduct] = []
             var finished: Bool?
             guard object({ s, key in
-                if key.elementsEqual("products".utf8) {
+                if s.key(key, is: "products") {
                     guard let list = s.productList() else { return false }
                     products = list
                     return true
                 }
-                if key.elementsEqual("is_finished".utf8) {
+                if s.key(key, is: "is_finished") {
                     guard let b = s.peek else { return false }
                     if b == 0x74 { s.i += 4; finished = true; return true }
                     if b == 0x66 { s.i += 5; finished = false; return true }
                     return false
                 }
-                let name = String(decoding: key, as: UTF8.self)
+                let name = String(decoding: s.bytes[key], as: UTF8.self)
                 if ["current_page_no", "current_record_count", "total_record_count", "total_page_no"].contains(name) {
                     guard let value = s.integer() else { return false }
                     counters[name] = Int(value)
@@ -267,6 +286,14 @@ public enum FastProductDecoder {
         }
 
         mutating func decimal() -> Decimal?? {
+            let start = i
+            if let range = plainStringBytes() {
+                guard !range.isEmpty else { return .some(nil) }
+                // `5.00 USD` is read as its number, as the String path does.
+                let end = bytes[range].firstIndex(of: 0x20) ?? range.upperBound
+                if let value = DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) { return .some(value) }
+                i = start  // another spelling: the String path decides
+            }
             guard let text = optionalString() else { return nil }
             guard let text else { return .some(nil) }
             let number = text.split(separator: " ").first.map(String.init) ?? text
@@ -275,6 +302,15 @@ public enum FastProductDecoder {
         }
 
         mutating func percentage() -> Percentage?? {
+            let start = i
+            if let range = plainStringBytes() {
+                guard !range.isEmpty else { return .some(nil) }
+                if bytes[range.upperBound - 1] == UInt8(ascii: "%"),
+                    let points = DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<(range.upperBound - 1)])) {
+                    return .some(Percentage(points: points))
+                }
+                i = start  // another spelling: the String path decides
+            }
             guard let text = optionalString() else { return nil }
             guard let text else { return .some(nil) }
             guard let value = Percentage(wire: text) else { return nil }
@@ -282,71 +318,128 @@ public enum FastProductDecoder {
         }
 
         mutating func currency() -> CurrencyCode?? {
+            let start = i
+            if let range = plainStringBytes() {
+                guard !range.isEmpty else { return .some(nil) }
+                if let code = CurrencyCode(ascii: UnsafeBufferPointer(rebasing: bytes[range])) { return .some(code) }
+                i = start
+            }
             guard let text = optionalString() else { return nil }
             guard let text else { return .some(nil) }
             guard let code = CurrencyCode(rawValue: text) else { return nil }
             return .some(code)
         }
 
-        /// Field names by length, compared as bytes: no String is made per key.
-        static let fieldNames: [Int: [([UInt8], String)]] = Dictionary(grouping: [
-            "product_id", "sku_id", "shop_id", "first_level_category_id", "second_level_category_id", "lastest_volume",
-            "product_title", "product_detail_url", "product_main_image_url", "product_video_url", "shop_name", "shop_url",
-            "first_level_category_name", "second_level_category_name", "promotion_link", "ship_to_days", "platform_product_type",
-            "sale_price", "original_price", "app_sale_price", "target_sale_price", "target_original_price", "target_app_sale_price",
-            "tax_rate", "sale_price_currency", "original_price_currency", "app_sale_price_currency", "target_sale_price_currency",
-            "target_original_price_currency", "target_app_sale_price_currency", "discount", "commission_rate",
-            "hot_product_commission_rate", "relevant_market_commission_rate", "evaluate_rate", "product_small_image_urls",
-            "promo_code_info",
-        ].map { (Array($0.utf8), $0) }, by: { $0.0.count })
+        /// The product fields this decoder reads.
+        enum Field: CaseIterable {
+            case productID, skuID, shopID, firstLevelCategoryID, secondLevelCategoryID, lastestVolume
+            case productTitle, productDetailURL, productMainImageURL, productVideoURL, shopName, shopURL
+            case firstLevelCategoryName, secondLevelCategoryName, promotionLink, shipToDays, platformProductType
+            case salePrice, originalPrice, appSalePrice, targetSalePrice, targetOriginalPrice, targetAppSalePrice, taxRate
+            case salePriceCurrency, originalPriceCurrency, appSalePriceCurrency, targetSalePriceCurrency
+            case targetOriginalPriceCurrency, targetAppSalePriceCurrency
+            case discount, commissionRate, hotProductCommissionRate, relevantMarketCommissionRate, evaluateRate
+            case productSmallImageURLs, promoCodeInfo
 
-        static func fieldName(_ key: ArraySlice<UInt8>) -> String {
-            guard let candidates = fieldNames[key.count] else { return "" }
-            for (bytes, name) in candidates where key.elementsEqual(bytes) { return name }
-            return ""
+            var name: String {
+                switch self {
+                case .productID: "product_id"
+                case .skuID: "sku_id"
+                case .shopID: "shop_id"
+                case .firstLevelCategoryID: "first_level_category_id"
+                case .secondLevelCategoryID: "second_level_category_id"
+                case .lastestVolume: "lastest_volume"
+                case .productTitle: "product_title"
+                case .productDetailURL: "product_detail_url"
+                case .productMainImageURL: "product_main_image_url"
+                case .productVideoURL: "product_video_url"
+                case .shopName: "shop_name"
+                case .shopURL: "shop_url"
+                case .firstLevelCategoryName: "first_level_category_name"
+                case .secondLevelCategoryName: "second_level_category_name"
+                case .promotionLink: "promotion_link"
+                case .shipToDays: "ship_to_days"
+                case .platformProductType: "platform_product_type"
+                case .salePrice: "sale_price"
+                case .originalPrice: "original_price"
+                case .appSalePrice: "app_sale_price"
+                case .targetSalePrice: "target_sale_price"
+                case .targetOriginalPrice: "target_original_price"
+                case .targetAppSalePrice: "target_app_sale_price"
+                case .taxRate: "tax_rate"
+                case .salePriceCurrency: "sale_price_currency"
+                case .originalPriceCurrency: "original_price_currency"
+                case .appSalePriceCurrency: "app_sale_price_currency"
+                case .targetSalePriceCurrency: "target_sale_price_currency"
+                case .targetOriginalPriceCurrency: "target_original_price_currency"
+                case .targetAppSalePriceCurrency: "target_app_sale_price_currency"
+                case .discount: "discount"
+                case .commissionRate: "commission_rate"
+                case .hotProductCommissionRate: "hot_product_commission_rate"
+                case .relevantMarketCommissionRate: "relevant_market_commission_rate"
+                case .evaluateRate: "evaluate_rate"
+                case .productSmallImageURLs: "product_small_image_urls"
+                case .promoCodeInfo: "promo_code_info"
+                }
+            }
+
+            /// By key length: the fields of that length with their name bytes. Made once.
+            static let byLength: [[(bytes: [UInt8], field: Field)]] = {
+                var table = Array(repeating: [([UInt8], Field)](), count: 64)
+                for field in allCases { table[field.name.utf8.count].append((Array(field.name.utf8), field)) }
+                return table
+            }()
+        }
+
+        /// The field a key names, compared as bytes: no String is made per key.
+        func field(_ key: Range<Int>) -> Field? {
+            guard key.count < 64 else { return nil }
+            let start = bytes.baseAddress! + key.lowerBound
+            for candidate in Field.byLength[key.count] where memcmp(start, candidate.bytes, key.count) == 0 { return candidate.field }
+            return nil
         }
 
         mutating func product() -> WireProduct? {
             var p = WireProduct(productID: 0)
             var hasID = false
             let ok = object { s, key in
-                switch Self.fieldName(key) {
-                case "product_id": guard let v = s.integer() else { return false }; p.productID = v; hasID = true
-                case "sku_id": guard let v = s.integer() else { return false }; p.skuID = v
-                case "shop_id": guard let v = s.integer() else { return false }; p.shopID = v
-                case "first_level_category_id": guard let v = s.integer() else { return false }; p.firstLevelCategoryID = v
-                case "second_level_category_id": guard let v = s.integer() else { return false }; p.secondLevelCategoryID = v
-                case "lastest_volume": guard let v = s.integer() else { return false }; p.lastestVolume = Int(v)
-                case "product_title": guard let v = s.optionalString() else { return false }; p.title = v
-                case "product_detail_url": guard let v = s.optionalString() else { return false }; p.detailURL = v
-                case "product_main_image_url": guard let v = s.optionalString() else { return false }; p.mainImageURL = v
-                case "product_video_url": guard let v = s.optionalString() else { return false }; p.videoURL = v
-                case "shop_name": guard let v = s.optionalString() else { return false }; p.shopName = v
-                case "shop_url": guard let v = s.optionalString() else { return false }; p.shopURL = v
-                case "first_level_category_name": guard let v = s.optionalString() else { return false }; p.firstLevelCategoryName = v
-                case "second_level_category_name": guard let v = s.optionalString() else { return false }; p.secondLevelCategoryName = v
-                case "promotion_link": guard let v = s.optionalString() else { return false }; p.promotionLink = v
-                case "ship_to_days": guard let v = s.optionalString() else { return false }; p.shipToDays = v
-                case "platform_product_type": guard let v = s.optionalString() else { return false }; p.platformProductType = v
-                case "sale_price": guard let v = s.decimal() else { return false }; p.salePrice = v
-                case "original_price": guard let v = s.decimal() else { return false }; p.originalPrice = v
-                case "app_sale_price": guard let v = s.decimal() else { return false }; p.appSalePrice = v
-                case "target_sale_price": guard let v = s.decimal() else { return false }; p.targetSalePrice = v
-                case "target_original_price": guard let v = s.decimal() else { return false }; p.targetOriginalPrice = v
-                case "target_app_sale_price": guard let v = s.decimal() else { return false }; p.targetAppSalePrice = v
-                case "tax_rate": guard let v = s.decimal() else { return false }; p.taxRate = v
-                case "sale_price_currency": guard let v = s.currency() else { return false }; p.salePriceCurrency = v
-                case "original_price_currency": guard let v = s.currency() else { return false }; p.originalPriceCurrency = v
-                case "app_sale_price_currency": guard let v = s.currency() else { return false }; p.appSalePriceCurrency = v
-                case "target_sale_price_currency": guard let v = s.currency() else { return false }; p.targetSalePriceCurrency = v
-                case "target_original_price_currency": guard let v = s.currency() else { return false }; p.targetOriginalPriceCurrency = v
-                case "target_app_sale_price_currency": guard let v = s.currency() else { return false }; p.targetAppSalePriceCurrency = v
-                case "discount": guard let v = s.percentage() else { return false }; p.discount = v
-                case "commission_rate": guard let v = s.percentage() else { return false }; p.commissionRate = v
-                case "hot_product_commission_rate": guard let v = s.percentage() else { return false }; p.hotProductCommissionRate = v
-                case "relevant_market_commission_rate": guard let v = s.percentage() else { return false }; p.relevantMarketCommissionRate = v
-                case "evaluate_rate": guard let v = s.percentage() else { return false }; p.evaluateRate = v
-                case "product_small_image_urls":
+                switch s.field(key) {
+                case .productID: guard let v = s.integer() else { return false }; p.productID = v; hasID = true
+                case .skuID: guard let v = s.integer() else { return false }; p.skuID = v
+                case .shopID: guard let v = s.integer() else { return false }; p.shopID = v
+                case .firstLevelCategoryID: guard let v = s.integer() else { return false }; p.firstLevelCategoryID = v
+                case .secondLevelCategoryID: guard let v = s.integer() else { return false }; p.secondLevelCategoryID = v
+                case .lastestVolume: guard let v = s.integer() else { return false }; p.lastestVolume = Int(v)
+                case .productTitle: guard let v = s.optionalString() else { return false }; p.title = v
+                case .productDetailURL: guard let v = s.optionalString() else { return false }; p.detailURL = v
+                case .productMainImageURL: guard let v = s.optionalString() else { return false }; p.mainImageURL = v
+                case .productVideoURL: guard let v = s.optionalString() else { return false }; p.videoURL = v
+                case .shopName: guard let v = s.optionalString() else { return false }; p.shopName = v
+                case .shopURL: guard let v = s.optionalString() else { return false }; p.shopURL = v
+                case .firstLevelCategoryName: guard let v = s.optionalString() else { return false }; p.firstLevelCategoryName = v
+                case .secondLevelCategoryName: guard let v = s.optionalString() else { return false }; p.secondLevelCategoryName = v
+                case .promotionLink: guard let v = s.optionalString() else { return false }; p.promotionLink = v
+                case .shipToDays: guard let v = s.optionalString() else { return false }; p.shipToDays = v
+                case .platformProductType: guard let v = s.optionalString() else { return false }; p.platformProductType = v
+                case .salePrice: guard let v = s.decimal() else { return false }; p.salePrice = v
+                case .originalPrice: guard let v = s.decimal() else { return false }; p.originalPrice = v
+                case .appSalePrice: guard let v = s.decimal() else { return false }; p.appSalePrice = v
+                case .targetSalePrice: guard let v = s.decimal() else { return false }; p.targetSalePrice = v
+                case .targetOriginalPrice: guard let v = s.decimal() else { return false }; p.targetOriginalPrice = v
+                case .targetAppSalePrice: guard let v = s.decimal() else { return false }; p.targetAppSalePrice = v
+                case .taxRate: guard let v = s.decimal() else { return false }; p.taxRate = v
+                case .salePriceCurrency: guard let v = s.currency() else { return false }; p.salePriceCurrency = v
+                case .originalPriceCurrency: guard let v = s.currency() else { return false }; p.originalPriceCurrency = v
+                case .appSalePriceCurrency: guard let v = s.currency() else { return false }; p.appSalePriceCurrency = v
+                case .targetSalePriceCurrency: guard let v = s.currency() else { return false }; p.targetSalePriceCurrency = v
+                case .targetOriginalPriceCurrency: guard let v = s.currency() else { return false }; p.targetOriginalPriceCurrency = v
+                case .targetAppSalePriceCurrency: guard let v = s.currency() else { return false }; p.targetAppSalePriceCurrency = v
+                case .discount: guard let v = s.percentage() else { return false }; p.discount = v
+                case .commissionRate: guard let v = s.percentage() else { return false }; p.commissionRate = v
+                case .hotProductCommissionRate: guard let v = s.percentage() else { return false }; p.hotProductCommissionRate = v
+                case .relevantMarketCommissionRate: guard let v = s.percentage() else { return false }; p.relevantMarketCommissionRate = v
+                case .evaluateRate: guard let v = s.percentage() else { return false }; p.evaluateRate = v
+                case .productSmallImageURLs:
                     var urls: [String] = []
                     guard s.object({ s, _ in
                         guard s.take(0x5B) else { return false }
@@ -359,8 +452,8 @@ public enum FastProductDecoder {
                         }
                     }) else { return false }
                     p.smallImageURLs = urls
-                case "promo_code_info": return false
-                default: return s.skip()
+                case .promoCodeInfo: return false
+                case nil: return s.skip()
                 }
                 return true
             }

@@ -36,6 +36,14 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("123456789012345678901234567.891", 2, "123456789012345678901234567.89"), ("1E3", 2, "1000.00"),
+        ("18446744073709551615", 0, "18446744073709551615"), ("0.000000000000000000000001", 2, "0.00"), ("-12.345", 2, "-12.35"),
+    ])
+    func largeSmallAndExponentForms(value: String, scale: Int, expected: String) {
+        #expect(DecimalText.format(Decimal(string: value)!, scale: scale) == expected)
+    }
+
     @Test(arguments: [("9.995", 2, "10.00"), ("-0.004", 2, "0.00"), ("0.5", 0, "1"), ("99.95", 1, "100.0"), ("0", 2, "0.00")])
     func carriesAndSigns(value: String, scale: Int, expected: String) {
         #expect(DecimalText.format(Decimal(string: value)!, scale: scale) == expected)
