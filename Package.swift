@@ -57,7 +57,9 @@ let package = Package(
         ),
         .target(
             name: "Load",
-            dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Catalog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

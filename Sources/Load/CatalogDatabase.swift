@@ -332,47 +332,94 @@ public final class CatalogWriter {
         }
         found += 1
         let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
-        let gallery = Self.jsonArray(p.images.gallery)
-        let sale = p.salePrice.formatted(), original = p.originalPrice?.formatted()
-        let values: [(any DatabaseValueConvertible)?] = [
-            p.id, p.skuID, p.title, p.detailURL, sale, original, p.salePrice.currency.rawValue,
-            p.discount.map { DecimalText.format($0.points, scale: 0) }, p.images.main, gallery, p.images.video, top?.id, top?.name,
-            second?.id, second?.name, p.shop?.id, p.shop?.name, p.shop?.url, p.commission.rate.map { DecimalText.format($0.points, scale: 1) },
-            p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) }, p.rating.map { DecimalText.format($0.points, scale: 1) },
-            p.volume30d, now, now, context.runID,
-        ]
-        try upsert.execute(arguments: StatementArguments(values))
-        var lastHit: [String: KeywordHit] = [:]
-        for hit in p.hits { lastHit[hit.keyword] = hit }
-        for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) {
-            try keyword.execute(arguments: [p.id, word, now, now, hit.page, hit.rank])
+        let sale = p.salePrice.formatted(), original = p.originalPrice?.formatted(), currency = p.salePrice.currency.rawValue
+        let u = DirectStatement(upsert)
+        u.bind(1, p.id)
+        u.bind(2, p.skuID)
+        u.bind(3, p.title)
+        u.bind(4, p.detailURL)
+        u.bind(5, sale)
+        u.bind(6, original)
+        u.bind(7, currency)
+        u.bind(8, p.discount.map { DecimalText.format($0.points, scale: 0) })
+        u.bind(9, p.images.main)
+        u.bind(10, Self.jsonArray(p.images.gallery))
+        u.bind(11, p.images.video)
+        u.bind(12, top?.id)
+        u.bind(13, top?.name)
+        u.bind(14, second?.id)
+        u.bind(15, second?.name)
+        u.bind(16, p.shop?.id)
+        u.bind(17, p.shop?.name)
+        u.bind(18, p.shop?.url)
+        u.bind(19, p.commission.rate.map { DecimalText.format($0.points, scale: 1) })
+        u.bind(20, p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) })
+        u.bind(21, p.rating.map { DecimalText.format($0.points, scale: 1) })
+        u.bind(22, p.volume30d)
+        u.bind(23, now)
+        u.bind(24, now)
+        u.bind(25, context.runID)
+        try u.run()
+        func keywordRow(_ word: String, _ hit: KeywordHit) throws {
+            let k = DirectStatement(keyword)
+            k.bind(1, p.id)
+            k.bind(2, word)
+            k.bind(3, now)
+            k.bind(4, now)
+            k.bind(5, hit.page)
+            k.bind(6, hit.rank)
+            try k.run()
         }
-        try price.execute(arguments: [p.id, context.runID, now, sale, original, p.salePrice.currency.rawValue])
+        if p.hits.count == 1 {
+            try keywordRow(p.hits[0].keyword, p.hits[0])
+        } else {
+            // The last sighting of each keyword counts.
+            var lastHit: [String: KeywordHit] = [:]
+            for hit in p.hits { lastHit[hit.keyword] = hit }
+            for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) { try keywordRow(word, hit) }
+        }
+        let h = DirectStatement(price)
+        h.bind(1, p.id)
+        h.bind(2, context.runID)
+        h.bind(3, now)
+        h.bind(4, sale)
+        h.bind(5, original)
+        h.bind(6, currency)
+        try h.run()
         if let a = p.affiliateLink {
-            try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
+            let l = DirectStatement(link)
+            l.bind(1, p.id)
+            l.bind(2, context.runID)
+            l.bind(3, a.url)
+            l.bind(4, a.trackingID)
+            l.bind(5, a.linkType)
+            l.bind(6, Timestamp.iso8601(a.generatedAt))
+            try l.run()
         }
     }
 
     /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).
     static func jsonArray(_ items: [String]) -> String {
-        var out = "["
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
         for (index, item) in items.enumerated() {
-            if index > 0 { out += "," }
-            out += "\""
-            for scalar in item.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            for byte in item.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out += [0x5C, 0x22]
+                case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
+                case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+                case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+                case 0x09: out += [0x5C, UInt8(ascii: "t")]
+                case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+                default: out.append(byte)  // UTF-8 bytes of other characters pass through
                 }
             }
-            out += "\""
+            out.append(UInt8(ascii: "\""))
         }
-        return out + "]"
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     func finish(context: RunContext) throws {
