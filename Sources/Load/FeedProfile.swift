@@ -72,8 +72,29 @@ public enum FeedValues {
     public static func tags(_ product: Product) -> [String] {
         var seen = Set<String>()
         return (product.keywords + product.categories.map(\.name)).compactMap { raw in
-            let tag = raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+            let tag = asciiTag(raw) ?? raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
             return tag.isEmpty || !seen.insert(tag).inserted ? nil : tag
+        }
+    }
+
+    /// The tag rule on ASCII text, on bytes: commas and whitespace runs become one space, trimmed,
+    /// lower-cased. `nil` for other text.
+    static func asciiTag(_ raw: String) -> String? {
+        var raw = raw
+        return raw.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                if byte == 0x2C || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = !out.isEmpty
+                    continue
+                }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+            }
+            return String(decoding: out, as: UTF8.self)
         }
     }
 
@@ -145,11 +166,7 @@ public enum FeedValues {
 
     /// The same as HTML, for Shopify and WooCommerce descriptions (every piece escaped).
     public static func htmlDescription(_ product: Product, title: String) -> String {
-        func esc(_ s: String) -> String {
-            guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return s }
-            return s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let esc = XMLFormat.escapeHTML
         var items: [String] = []
         let type = productType(product)
         if !type.isEmpty { items.append("<li>Category: \(esc(type))</li>") }

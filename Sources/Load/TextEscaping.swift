@@ -22,21 +22,25 @@ public enum CSVFormat {
 
     /// The same as ``field(_:)``, appended as bytes: feeds write millions of cells.
     static func appendField(_ text: String, to out: inout [UInt8]) {
-        var needsQuotes = false
-        for byte in text.utf8 where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\"") {
-            needsQuotes = true
-            break
+        guard !text.isEmpty else { return }
+        var text = text
+        text.withUTF8 { bytes in
+            var needsQuotes = false
+            for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\"") {
+                needsQuotes = true
+                break
+            }
+            guard needsQuotes else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(UInt8(ascii: "\""))
+            for byte in bytes {
+                out.append(byte)
+                if byte == UInt8(ascii: "\"") { out.append(byte) }
+            }
+            out.append(UInt8(ascii: "\""))
         }
-        guard needsQuotes else {
-            out.append(contentsOf: text.utf8)
-            return
-        }
-        out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            out.append(byte)
-            if byte == UInt8(ascii: "\"") { out.append(byte) }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// One record as bytes, CRLF-terminated.
@@ -92,6 +96,26 @@ public enum XMLFormat {
             return
         }
         out.append(contentsOf: text.utf8)
+    }
+
+    /// `& < > "` as entities, for HTML descriptions; text without them is returned as it is.
+    public static func escapeHTML(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            for byte in bytes {
+                switch byte {
+                case 0x26: out += Array("&amp;".utf8)
+                case 0x3C: out += Array("&lt;".utf8)
+                case 0x3E: out += Array("&gt;".utf8)
+                case 0x22: out += Array("&quot;".utf8)
+                default: out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? text
     }
 
     /// `<name>escaped text</name>`.

@@ -309,6 +309,13 @@ public struct PipelineRunner: Sendable {
             targetCurrency: extract.targetCurrency, targetLanguage: extract.targetLanguage, trackingID: source.trackingID)
         let plan = PagePlan(keywords: extract.keywords, pagesPerKeyword: extract.pages, template: template, method: extract.method)
         let pageCount = PageCounter()
+        var stages: [RunSummary.StageTime] = []
+        var stageStart = Date()
+        func endStage(_ name: String) {
+            let now = Date()
+            stages.append(RunSummary.StageTime(stage: name, seconds: now.timeIntervalSince(stageStart)))
+            stageStart = now
+        }
         progress.begin("extract", total: plan.maxPages)
         let outcomes: [KeywordOutcome]
         do {
@@ -328,6 +335,7 @@ public struct PipelineRunner: Sendable {
         }
         progress.finish()
         if options.stopAfterExtract { throw CancellationError() }
+        endStage("extract")
 
         // Transform and load, streaming from the checkpoints.
         let streaming = StreamingTransform(spec: spec, state: state, runID: runID)
@@ -342,6 +350,7 @@ public struct PipelineRunner: Sendable {
         } catch {
             throw RunFailure(message: "cannot read the checkpointed pages or the catalog", underlying: error)
         }
+        endStage("index")
         let linksEnabled = spec.transform.links.enabled && source.trackingID != nil
         if linksEnabled, let tracking = source.trackingID {
             let generator = LinkGenerator(
@@ -367,6 +376,7 @@ public struct PipelineRunner: Sendable {
             progress.finish()
         }
 
+        if linksEnabled { endStage("links") }
         let context = RunContext(runID: runID, pipeline: spec.name, specHash: spec.specHash, startedAt: startedAt, keywordStats: [])
         let rowsScanned = index.rows, duplicates = index.duplicates
         let loaded = try streaming.load(
@@ -380,6 +390,7 @@ public struct PipelineRunner: Sendable {
             }
         }
 
+        endStage("load")
         let statistics = await client.statistics()
         let finishedAt = options.now()
         let perKeyword = outcomes.map {
@@ -417,6 +428,8 @@ public struct PipelineRunner: Sendable {
             summary.priceDrops = drops.count
         }
         summary.pagesFromCheckpoint = pagesFromCheckpoint
+        if summary.priceDrops != nil { endStage("alerts") }
+        summary.stages = stages
         try writeSummary(summary)
         try writeReport(summary, drops: drops)
         try? state.finish(runID: runID)

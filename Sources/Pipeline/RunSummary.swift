@@ -46,6 +46,13 @@ public struct RunSummary: Sendable, Codable {
     public var priceDrops: Int?
     public var perKeyword: [KeywordResult]
     public var problems: [String]
+    /// Wall time per stage, in run order (extract, index, links, load, alerts), to see where a run's time went.
+    public var stages: [StageTime] = []
+
+    public struct StageTime: Sendable, Codable, Hashable {
+        public var stage: String
+        public var seconds: Double
+    }
 
     /// The text printed at the end of a run.
     public var text: String {
@@ -56,6 +63,9 @@ public struct RunSummary: Sendable, Codable {
             "  affiliate links \(linksGenerated) generated, \(linksMissing) missing",
         ]
         for sink in sinks { lines.append("  \(sink.sink): \(sink.rows) rows") }
+        if !stages.isEmpty {
+            lines.append("  stages: " + stages.map { "\($0.stage) \(String(format: "%.2f", $0.seconds)) s" }.joined(separator: ", "))
+        }
         if let priceDrops { lines.append("  price drops: \(priceDrops) alerted") }
         for problem in problems.prefix(10) { lines.append("  note: \(problem)") }
         return lines.joined(separator: "\n")
