@@ -43,6 +43,8 @@ public struct MerchantFeedSink: Sink {
             throw error
         }
         let path = url.path, profile = profile
+        var item: [UInt8] = []
+        item.reserveCapacity(8192)
         return FileWriter(file: file, footer: "</channel>\n</rss>\n", verify: { temporary, written in
             guard written > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
@@ -51,17 +53,18 @@ public struct MerchantFeedSink: Sink {
             let items = try XMLFeedCheck.countElements(named: "item", in: temporary)
             guard items == written else { throw LoadError.cannotWrite(path: path, reason: "read back \(items) items of \(written) written") }
         }) { [file] product in
-            guard let item = self.item(product) else { return false }
-            try file.write(item)
+            item.removeAll(keepingCapacity: true)
+            guard self.item(product, into: &item) else { return false }
+            try file.write(bytes: item)
             return true
         }
     }
 
-    /// The `<item>`, or `nil` for a product missing a required field (an image).
-    func item(_ product: Product) -> String? {
+    /// Appends the `<item>`; `false` (nothing appended) for a product missing a required field (an image).
+    func item(_ product: Product, into x: inout [UInt8]) -> Bool {
         let limits = limits
         let images = FeedValues.images(product, cap: 1 + limits.additionalImages)
-        guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return nil }
+        guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
         var title = TitleCleaner.clean(product.title)
         var description = FeedValues.description(product, title: title)
         if profile == .meta {
@@ -70,32 +73,32 @@ public struct MerchantFeedSink: Sink {
         }
         title = TitleCleaner.truncate(title, limit: limits.title)
         description = TitleCleaner.truncate(description, limit: limits.description)
-        var x = "  <item>\n"
-        func add(_ name: String, _ value: String) { x += "    \(XMLFormat.element("g:\(name)", value))\n" }
-        add("id", String(FeedValues.sku(product).prefix(limits.id)))
-        add("title", title)
-        add("description", description)
-        add("link", link)
-        add("image_link", image)
-        for extra in images.dropFirst() { add("additional_image_link", extra) }
-        add("availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
-        add("condition", "new")
+        x.append(contentsOf: "  <item>\n".utf8)
+        func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &x) }
+        add("g:id", String(FeedValues.sku(product).prefix(limits.id)))
+        add("g:title", title)
+        add("g:description", description)
+        add("g:link", link)
+        add("g:image_link", image)
+        for extra in images.dropFirst() { add("g:additional_image_link", extra) }
+        add("g:availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
+        add("g:condition", "new")
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {
-            add("price", Self.price(compareAt))
-            add("sale_price", Self.price(product.storePrice))
+            add("g:price", Self.price(compareAt))
+            add("g:sale_price", Self.price(product.storePrice))
         } else {
-            add("price", Self.price(product.storePrice))
+            add("g:price", Self.price(product.storePrice))
         }
-        add("brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options), limit: limits.brand))
-        add("identifier_exists", "no")
+        add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options), limit: limits.brand))
+        add("g:identifier_exists", "no")
         let type = FeedValues.productType(product)
-        if !type.isEmpty { add("product_type", TitleCleaner.truncate(type, limit: 750)) }
-        for (index, keyword) in product.keywords.prefix(1).enumerated() {
-            add("custom_label_\(index)", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
+        if !type.isEmpty { add("g:product_type", TitleCleaner.truncate(type, limit: 750)) }
+        if let keyword = product.keywords.first {
+            add("g:custom_label_0", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
         }
-        x += "  </item>\n"
-        return x
+        x.append(contentsOf: "  </item>\n".utf8)
+        return true
     }
 
     /// `15.00 USD`.

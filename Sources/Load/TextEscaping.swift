@@ -71,9 +71,35 @@ public enum XMLFormat {
 
     /// Removes XML-illegal characters and escapes `& < > " '`.
     public static func escape(_ text: String) -> String {
-        // Most text needs nothing: check the bytes first.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
-            return text
+        // Most text is ASCII: escaped on bytes (or returned as it is); other text by scalars.
+        var text = text
+        let ascii = text.withUTF8 { bytes -> String?? in
+            var special = false
+            for byte in bytes {
+                if byte >= 0x80 { return .none }
+                if byte < 0x20 || byte == 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 { special = true }
+            }
+            guard special else { return .some(nil) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            for byte in bytes {
+                switch byte {
+                case 0x26: out += Array("&amp;".utf8)
+                case 0x3C: out += Array("&lt;".utf8)
+                case 0x3E: out += Array("&gt;".utf8)
+                case 0x22: out += Array("&quot;".utf8)
+                case 0x27: out += Array("&apos;".utf8)
+                case 0x09, 0x0A, 0x0D: out.append(byte)
+                case 0..<0x20, 0x7F: continue  // not allowed in XML 1.0 (or discouraged)
+                default: out.append(byte)
+                }
+            }
+            return .some(String(decoding: out, as: UTF8.self))
+        }
+        switch ascii {
+        case .some(nil): return text
+        case .some(let escaped?): return escaped
+        case .none: break
         }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where isAllowed(scalar) {
@@ -91,11 +117,27 @@ public enum XMLFormat {
 
     /// The same as ``escape(_:)``, appended as bytes.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
-        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
-            out.append(contentsOf: escape(text).utf8)
-            return
+        var text = text
+        let plain = text.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
+                return false
+            }
+            out.append(contentsOf: bytes)
+            return true
         }
-        out.append(contentsOf: text.utf8)
+        if !plain { out.append(contentsOf: escape(text).utf8) }
+    }
+
+    /// `<name>escaped text</name>` appended as bytes.
+    static func appendElement(_ name: StaticString, _ text: String, indent: Int, to out: inout [UInt8]) {
+        for _ in 0..<indent { out.append(0x20) }
+        out.append(UInt8(ascii: "<"))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UInt8(ascii: ">"))
+        appendEscaped(text, to: &out)
+        out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: [UInt8(ascii: ">"), 0x0A])
     }
 
     /// `& < > "` as entities, for HTML descriptions; text without them is returned as it is.
