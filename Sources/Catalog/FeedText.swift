@@ -12,42 +12,67 @@ public enum TitleCleaner {
         return cleanGeneral(title, limit: limit)
     }
 
-    /// Printable ASCII titles (most of them): the same rules on bytes.
+    /// Printable ASCII titles (most of them): the same rules on bytes. Titles are cleaned several
+    /// times per product per feed, so words are ranges and repeats are found by comparing keys in
+    /// one scratch buffer (a title has a few dozen words), with no allocation per word.
     static func cleanASCII(_ title: String) -> String? {
-        var words: [ArraySlice<UInt8>] = []
-        let bytes = Array(title.utf8)
-        var start = -1
-        for (i, b) in bytes.enumerated() {
-            guard b >= 0x20 && b < 0x7F else { return nil }
-            if b == 0x20 {
-                if start >= 0 { words.append(bytes[start..<i]); start = -1 }
-            } else if start < 0 {
-                start = i
+        var title = title
+        return title.withUTF8 { bytes -> String? in
+            var words: [Range<Int>] = []
+            words.reserveCapacity(32)
+            var start = -1
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b >= 0x20 && b < 0x7F else { return nil }
+                if b == 0x20 {
+                    if start >= 0 { words.append(start..<i); start = -1 }
+                } else if start < 0 {
+                    start = i
+                }
             }
-        }
-        if start >= 0 { words.append(bytes[start...]) }
-        let triggers: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40]
-        while let first = words.first, let c = first.first, triggers.contains(c) {
-            let stripped = first.drop { triggers.contains($0) }
-            if stripped.isEmpty { words.removeFirst() } else { words[0] = stripped }
-        }
-        var seen = Set<[UInt8]>()
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        for word in words {
-            var key: [UInt8] = []
-            key.reserveCapacity(word.count)
-            var allDigits = true
-            for b in word {
-                if b >= 0x41 && b <= 0x5A { key.append(b + 32); allDigits = false }
-                else if b >= 0x61 && b <= 0x7A { key.append(b); allDigits = false }
-                else if b >= 0x30 && b <= 0x39 { key.append(b) }
+            if start >= 0 { words.append(start..<bytes.count) }
+            // A word may only start the title if it does not start with = + - @.
+            func isTrigger(_ b: UInt8) -> Bool { b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 }
+            var first = 0
+            while first < words.count {
+                var word = words[first]
+                while !word.isEmpty, isTrigger(bytes[word.lowerBound]) { word = (word.lowerBound + 1)..<word.upperBound }
+                if word.isEmpty { first += 1 } else { words[first] = word; break }
             }
-            if key.count >= 3 && !allDigits && !seen.insert(key).inserted { continue }
-            if !out.isEmpty { out.append(0x20) }
-            out.append(contentsOf: word)
+            // Keys: the word's letters (lower-cased) and digits, back to back; keys[k] is where key k is.
+            var keyBytes: [UInt8] = []
+            keyBytes.reserveCapacity(bytes.count)
+            var keys: [Range<Int>] = []
+            keys.reserveCapacity(words.count)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            for word in words[first...] {
+                let keyStart = keyBytes.count
+                var allDigits = true
+                for i in word {
+                    let b = bytes[i]
+                    if b >= 0x41 && b <= 0x5A { keyBytes.append(b + 32); allDigits = false }
+                    else if b >= 0x61 && b <= 0x7A { keyBytes.append(b); allDigits = false }
+                    else if b >= 0x30 && b <= 0x39 { keyBytes.append(b) }
+                }
+                let key = keyStart..<keyBytes.count
+                if key.count >= 3 && !allDigits {
+                    let repeated = keyBytes.withUnsafeBufferPointer { k in
+                        keys.contains { $0.count == key.count && memcmp(k.baseAddress! + $0.lowerBound, k.baseAddress! + key.lowerBound, key.count) == 0 }
+                    }
+                    if repeated {
+                        keyBytes.removeSubrange(key)
+                        continue
+                    }
+                    keys.append(key)
+                } else {
+                    keyBytes.removeSubrange(key)
+                }
+                if !out.isEmpty { out.append(0x20) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[word]))
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func cleanGeneral(_ title: String, limit: Int?) -> String {

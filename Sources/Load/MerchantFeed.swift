@@ -53,9 +53,13 @@ public struct MerchantFeedSink: Sink {
             let items = try XMLFeedCheck.countElements(named: "item", in: temporary)
             guard items == written else { throw LoadError.cannotWrite(path: path, reason: "read back \(items) items of \(written) written") }
         }) { [file] product in
-            item.removeAll(keepingCapacity: true)
-            guard self.item(product, into: &item) else { return false }
-            try file.write(bytes: item)
+            // A local buffer: appending to the captured one would check exclusivity on every element.
+            var bytes = item
+            item = []
+            bytes.removeAll(keepingCapacity: true)
+            defer { item = bytes }
+            guard self.item(product, into: &bytes) else { return false }
+            try file.write(bytes: bytes)
             return true
         }
     }

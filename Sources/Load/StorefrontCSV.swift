@@ -90,16 +90,20 @@ public struct StorefrontCSVSink: Sink {
         }) { [file] product in
             switch layout.rows(for: product, options: options) {
             case .success(let rows):
-                line.removeAll(keepingCapacity: true)
+                // A local buffer: appending to the captured one would check exclusivity on every cell.
+                var bytes = line
+                line = []
+                bytes.removeAll(keepingCapacity: true)
                 for row in rows {
                     for (index, value) in row.enumerated() {
-                        if index > 0 { line.append(UInt8(ascii: ",")) }
-                        CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &line)
+                        if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                        CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &bytes)
                     }
-                    line.append(0x0D)
-                    line.append(0x0A)
+                    bytes.append(0x0D)
+                    bytes.append(0x0A)
                 }
-                try file.write(bytes: line)
+                try file.write(bytes: bytes)
+                line = bytes
                 return true
             case .failure(let skip):
                 if firstSkip == nil { firstSkip = skip }

@@ -27,7 +27,8 @@ public enum Normalizer {
             return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "price \(sale.formatted()) is not positive"))
         }
         let title = wire.title ?? ""
-        guard !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        // Any ASCII byte other than whitespace makes the title non-empty; only other titles need trimming.
+        guard title.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) || !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .failure(ProductIssue(productID: wire.productID, field: "product_title", problem: "empty title"))
         }
         var original = wire.original
@@ -36,8 +37,10 @@ public enum Normalizer {
         if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName ?? "", level: 1)) }
         if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName ?? "", level: 2)) }
         let main = wire.mainImageURL ?? wire.smallImageURLs.first
-        var seen = Set([main].compactMap { $0 })
-        let gallery = wire.smallImageURLs.filter { seen.insert($0).inserted }
+        // A handful of images: a linear check is cheaper than a set per product.
+        var gallery: [String] = []
+        gallery.reserveCapacity(wire.smallImageURLs.count)
+        for url in wire.smallImageURLs where url != main && !gallery.contains(url) { gallery.append(url) }
         let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName, url: wire.shopURL) }
         var product = Product(
             id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
