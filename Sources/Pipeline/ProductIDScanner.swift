@@ -17,7 +17,8 @@ enum ProductIDScanner {
                 // Find the key (memchr to each quote, then memcmp); only `"product_id"` as a key (followed by `:`) counts.
                 guard let quote = memchr(base + i, 0x22, n - i - k) else { break }
                 let at = UnsafeRawPointer(quote) - UnsafeRawPointer(base)
-                guard key.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, k) }) == 0 else {
+                // Most quotes open other keys and values: two bytes rule them out before memcmp.
+                guard base[at + 1] == 0x70, base[at + k - 1] == 0x22, key.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, k) }) == 0 else {
                     i = at + 1
                     continue
                 }
