@@ -109,8 +109,17 @@ struct StreamingTransform {
 
         func pass(_ catalog: CatalogWriter?) throws -> [(String, Int, any StagedOutput)] {
             var writers: [(String, any SinkWriter)] = []
+            // Each file sink writes on its own thread, a page behind.
+            var workers: [SinkWorker] = []
+            var batch: [Product] = []
+            func handOver() throws {
+                for worker in workers { try worker.submit(batch) }
+                batch.removeAll(keepingCapacity: true)
+            }
             do {
                 for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
+                workers = writers.map { SinkWorker(writer: $0.1) }
+                for worker in workers { worker.start() }
                 let filter = filter
                 let pricing = spec.transform.pricing
                 func emit(_ product: Product) throws {
@@ -125,7 +134,7 @@ struct StreamingTransform {
                         }
                     }
                     try catalog?.write(product)
-                    for (_, writer) in writers { try writer.write(product) }
+                    if !workers.isEmpty { batch.append(product) }
                     outcome.written += 1
                     for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
                 }
@@ -153,12 +162,20 @@ struct StreamingTransform {
                             try emit(product)
                         }
                     }
+                    try handOver()
                 }
                 let carriedLinks = linksEnabled ? try state.links(runID: runID, ids: carried.map(\.id)) : [:]
                 for var product in carried {
                     product.affiliateLink = carriedLinks[product.id] ?? nil
                     try emit(product)
                 }
+                try handOver()
+                // Every worker is joined before the first failure is thrown (abandon is then a no-op).
+                var failure: (any Error)?
+                for worker in workers {
+                    do { _ = try worker.finish() } catch { failure = failure ?? error }
+                }
+                if let failure { throw failure }
                 guard outcome.written > 0 else {
                     throw RunFailure(message: "the run produced no products (\(rows) fetched, \(outcome.filteredOut) filtered out); previous outputs are untouched")
                 }
@@ -176,6 +193,7 @@ struct StreamingTransform {
                 }
                 return staged
             } catch {
+                for worker in workers { worker.abandon() }
                 for (_, writer) in writers { writer.discard() }
                 throw error
             }

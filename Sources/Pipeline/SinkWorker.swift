@@ -1,0 +1,90 @@
+import Catalog
+import Foundation
+import Load
+
+/// A file sink's writer on a thread of its own. The load pass hands it each page's products, so
+/// decoding and the catalog (on the calling thread) overlap with building feed rows here; the
+/// rows still go out in the order they were handed over. At most `capacity` pages wait, so
+/// memory stays bounded when the writer is the slow side.
+final class SinkWorker: @unchecked Sendable {
+    // @unchecked: `writer` is used by the worker thread only, from `start()` until `finish()` or
+    // `abandon()` returns, and by the owner only before and after; everything else is guarded by
+    // `condition`.
+    private let writer: any SinkWriter
+    private let condition = NSCondition()
+    private var queue: [[Product]] = []
+    private var closed = false
+    private var done = false
+    private var failure: (any Error)?
+    private let capacity: Int
+
+    init(writer: any SinkWriter, capacity: Int = 8) {
+        self.writer = writer
+        self.capacity = capacity
+    }
+
+    func start() {
+        let thread = Thread { [self] in work() }
+        thread.name = "alifeed sink writer"
+        thread.start()
+    }
+
+    /// Queues a page of products; waits while the queue is full. Throws the writer's error once it failed.
+    func submit(_ batch: [Product]) throws {
+        guard !batch.isEmpty else { return }
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= capacity && failure == nil { condition.wait() }
+        if let failure { throw failure }
+        queue.append(batch)
+        condition.broadcast()
+    }
+
+    /// Waits until everything queued is written, then hands the writer back (to be closed).
+    func finish() throws -> any SinkWriter {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        let failure = failure
+        condition.unlock()
+        if let failure { throw failure }
+        return writer
+    }
+
+    /// Drops what is queued and waits for the thread to end; the writer is then the owner's to discard.
+    func abandon() {
+        condition.lock()
+        queue.removeAll()
+        closed = true
+        condition.broadcast()
+        while !done { condition.wait() }
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty {
+                done = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = queue.removeFirst()
+            let failed = failure != nil
+            condition.broadcast()
+            condition.unlock()
+            guard !failed else { continue }
+            do {
+                for product in batch { try writer.write(product) }
+            } catch {
+                condition.lock()
+                failure = error
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Catalog
+import Foundation
+import Load
+import Synchronization
+import Testing
+@testable import Pipeline
+
+/// A file sink's writer on its own thread keeps the order it is given, hands the writer back,
+/// and turns a write failure into an error for the load pass without hanging it.
+@Suite struct SinkWorkerTests {
+    /// Records the ids written; fails on `failAt` when set.
+    final class Recorder: SinkWriter, @unchecked Sendable {
+        struct DiskFull: Error {}
+        let ids = Mutex<[Int64]>([])
+        let failAt: Int64?
+        init(failAt: Int64? = nil) { self.failAt = failAt }
+        func write(_ product: Product) throws {
+            if product.id == failAt { throw DiskFull() }
+            ids.withLock { $0.append(product.id) }
+        }
+        func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) { fatalError("not used") }
+        func discard() {}
+    }
+
+    static func page(_ range: ClosedRange<Int64>) -> [Product] {
+        range.map { Product(id: $0, title: "p\($0)", detailURL: "https://www.aliexpress.com/item/\($0).html", salePrice: Money(1, .usd)) }
+    }
+
+    @Test func writesEveryPageInOrder() throws {
+        let recorder = Recorder()
+        let worker = SinkWorker(writer: recorder, capacity: 2)
+        worker.start()
+        for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
+        let writer = try worker.finish()
+        #expect(writer === recorder)
+        #expect(recorder.ids.withLock { $0 } == Array(1...1000))
+    }
+
+    @Test func aFailedWriteReachesTheLoadPass() throws {
+        let recorder = Recorder(failAt: 120)
+        let worker = SinkWorker(writer: recorder, capacity: 1)
+        worker.start()
+        // A later submit may report it already (the loop stops there); finish reports it in any case.
+        for start in stride(from: Int64(1), through: 951, by: 50) where (try? worker.submit(Self.page(start...(start + 49)))) == nil { break }
+        #expect(throws: Recorder.DiskFull.self) { _ = try worker.finish() }
+        #expect(recorder.ids.withLock { $0 } == Array(1...119), "nothing after the failure is written")
+    }
+
+    @Test func abandonStopsWithoutWritingTheRest() throws {
+        let recorder = Recorder()
+        let worker = SinkWorker(writer: recorder, capacity: 64)
+        worker.start()
+        for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
+        worker.abandon()
+        let written = recorder.ids.withLock { $0 }
+        #expect(written == Array(1...Int64(written.count)), "what was written is a prefix, in order")
+        worker.abandon()  // a second call returns at once
+    }
+}
