@@ -160,23 +160,28 @@ public enum DecimalText {
             scaled = mantissa / divisor
             if remainder >= divisor - remainder { scaled += 1 }
         }
-        // Digits, least significant first, then reversed: at least scale + 1 of them.
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
-        var rest = scaled
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        while digits.count < scale + 1 { digits.append(UInt8(ascii: "0")) }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count + 2)
-        if value.sign == .minus && scaled != 0 { out.append(UInt8(ascii: "-")) }
-        for (position, digit) in digits.reversed().enumerated() {
-            if scale > 0 && position == digits.count - scale { out.append(UInt8(ascii: ".")) }
-            out.append(digit)
+        // At most 20 digits, a sign and a dot: written from the end straight into the String.
+        var digitCount = 1
+        var rest = scaled / 10
+        while rest > 0 { digitCount += 1; rest /= 10 }
+        digitCount = max(digitCount, scale + 1)
+        let negative = value.sign == .minus && scaled != 0
+        let length = digitCount + (scale > 0 ? 1 : 0) + (negative ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { out in
+            var position = length - 1
+            var remaining = scaled
+            for written in 0..<digitCount {
+                if scale > 0 && written == scale {
+                    out[position] = UInt8(ascii: ".")
+                    position -= 1
+                }
+                out[position] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+                position -= 1
+            }
+            if negative { out[0] = UInt8(ascii: "-") }
+            return length
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Rounds half away from zero to `scale` places.

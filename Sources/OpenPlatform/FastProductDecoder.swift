@@ -7,10 +7,14 @@ import Catalog
 /// field of an unusual type, `promo_code_info`) makes it return `nil`, and the caller decodes
 /// with ``EnvelopeDecoder`` instead, so both paths give the same result.
 public enum FastProductDecoder {
-    public static func decode(_ data: Data, method: String) -> WireProductResult? {
+    /// - Parameter catalogFieldsOnly: leave out what a catalog run never reads (the detail URL,
+    ///   which is rebuilt from the id, the promotion link, app prices, tax rate, platform type and
+    ///   market commission), so no Strings or Decimals are made for them.
+    public static func decode(_ data: Data, method: String, catalogFieldsOnly: Bool = false) -> WireProductResult? {
         let wrapper = Array(EnvelopeDecoder.wrapperKey(for: method).utf8)
         return data.withUnsafeBytes { raw -> WireProductResult? in
             var s = Scanner(bytes: raw.bindMemory(to: UInt8.self))
+            s.catalogFieldsOnly = catalogFieldsOnly
             return s.envelope(wrapper: wrapper)
         }
     }
@@ -18,6 +22,7 @@ public enum FastProductDecoder {
     struct Scanner {
         let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
+        var catalogFieldsOnly = false
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -178,7 +183,10 @@ public enum FastProductDecoder {
         mutating func skip() -> Bool {
             guard let b = peek else { return false }
             switch b {
-            case 0x22: return string() != nil
+            case 0x22:
+                // No String is made for a skipped value; one with escapes is checked the full way.
+                if plainStringBytes() != nil { return true }
+                return string() != nil
             case 0x7B: return object { s, _ in s.skip() }
             case 0x5B:
                 i += 1
@@ -189,7 +197,12 @@ public enum FastProductDecoder {
                     return take(0x5D)
                 }
             default:
-                while i < bytes.count, ![0x2C, 0x7D, 0x5D, 0x20, 0x0A, 0x0D, 0x09].contains(bytes[i]) { i += 1 }
+                scan: while i < bytes.count {
+                    switch bytes[i] {
+                    case 0x2C, 0x7D, 0x5D, 0x20, 0x0A, 0x0D, 0x09: break scan
+                    default: i += 1
+                    }
+                }
                 return true
             }
         }
@@ -383,6 +396,16 @@ public enum FastProductDecoder {
                 }
             }
 
+            /// Fields the pipeline never reads from a product page.
+            var isUnusedByCatalog: Bool {
+                switch self {
+                case .productDetailURL, .promotionLink, .platformProductType, .appSalePrice, .appSalePriceCurrency, .targetAppSalePrice,
+                    .targetAppSalePriceCurrency, .taxRate, .relevantMarketCommissionRate:
+                    true
+                default: false
+                }
+            }
+
             /// By key length: the fields of that length with their name bytes. Made once.
             static let byLength: [[(bytes: [UInt8], field: Field)]] = {
                 var table = Array(repeating: [([UInt8], Field)](), count: 64)
@@ -403,7 +426,9 @@ public enum FastProductDecoder {
             var p = WireProduct(productID: 0)
             var hasID = false
             let ok = object { s, key in
-                switch s.field(key) {
+                let field = s.field(key)
+                if s.catalogFieldsOnly, let field, field.isUnusedByCatalog { return s.skip() }
+                switch field {
                 case .productID: guard let v = s.integer() else { return false }; p.productID = v; hasID = true
                 case .skuID: guard let v = s.integer() else { return false }; p.skuID = v
                 case .shopID: guard let v = s.integer() else { return false }; p.shopID = v

@@ -77,7 +77,7 @@ struct StreamingTransform {
     }
 
     static func decode(_ body: Data, method: String) -> [WireProduct] {
-        if let fast = FastProductDecoder.decode(body, method: method) { return fast.products }
+        if let fast = FastProductDecoder.decode(body, method: method, catalogFieldsOnly: true) { return fast.products }
         guard case .success(let business)? = try? EnvelopeDecoder.decode(WireProductResult.self, method: method, from: body) else { return [] }
         return business.result?.products ?? []
     }

@@ -30,6 +30,33 @@ import Testing
         #expect(!fast.products.isEmpty)
     }
 
+    /// Catalog mode is the full decode with exactly the fields a catalog run never reads left out.
+    @Test(arguments: [
+        ("product.query--matzati-ils-a", "aliexpress.affiliate.product.query"),
+        ("hotproduct.query--matzati-cat44-en", "aliexpress.affiliate.hotproduct.query"),
+        ("productdetail.get--matzati-he-2products-fields", "aliexpress.affiliate.productdetail.get"),
+    ])
+    func catalogModeLeavesOutOnlyUnusedFields(name: String, method: String) throws {
+        let data = try FixtureDecodingTests.fixture(name)
+        let full = try #require(FastProductDecoder.decode(data, method: method))
+        let catalog = try #require(FastProductDecoder.decode(data, method: method, catalogFieldsOnly: true))
+        let expected = full.products.map { product -> WireProduct in
+            var p = product
+            p.detailURL = nil
+            p.promotionLink = nil
+            p.platformProductType = nil
+            p.appSalePrice = nil
+            p.appSalePriceCurrency = nil
+            p.targetAppSalePrice = nil
+            p.targetAppSalePriceCurrency = nil
+            p.taxRate = nil
+            p.relevantMarketCommissionRate = nil
+            return p
+        }
+        #expect(catalog.products == expected)
+        #expect(full.products.contains { $0.detailURL != nil }, "the capture has the fields left out")
+    }
+
     @Test(arguments: ["product.query-405-empty--tryonu", "error-MissingParameter--matzati", "featuredpromo.products.get--matzati-he-promo-code"])
     func whatItDoesNotHandleFallsBack(name: String) throws {
         let method = name.hasPrefix("featuredpromo") ? "aliexpress.affiliate.featuredpromo.products.get" : "aliexpress.affiliate.product.query"
