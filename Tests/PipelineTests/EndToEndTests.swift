@@ -133,6 +133,9 @@ import Testing
              try Int.fetchOne(db, sql: "SELECT count(*) FROM price_history")!)
         }
         #expect(products == first.products)
+        // The load skips per-row foreign-key checks: every reference must hold all the same.
+        let violations = try await db.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
+        #expect(violations == 0)
         #expect(runs == 2)
         #expect(history == 2 * first.products)
         #expect(FileManager.default.fileExists(atPath: directory.path("t-summary.json")))

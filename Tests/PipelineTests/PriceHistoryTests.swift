@@ -172,6 +172,8 @@ import Testing
         #expect(dropped.items.count == total - gone.count)
         let still = try await db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM products")! }
         #expect(still == total)
+        let violations = try await db.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
+        #expect(violations == 0, "every keyword, price and link row refers to a product and a run")
     }
 
     @Test func failedRunIsRecordedInTheLedger() async throws {
