@@ -30,8 +30,10 @@ struct Bench {
         if only == nil || only == "floor" { results += try await FloorBench.run(quick: quick, work: work) }
         // `--replay 0,2`: only those replays of the CPU figure (0 = end to end, 1–3 = one sink), for profiling.
         let replays = arguments.firstIndex(of: "--replay").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } }
+        // `--keep DIR`: keep the CPU figure's prepared pages in DIR and reuse them next time.
+        let keep = arguments.firstIndex(of: "--keep").map { arguments[$0 + 1] }
         if only == nil || only == "cpu" {
-            results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays)
+            results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep)
         }
         if only == nil || only == "memory" { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
         print(Figure.table(results))

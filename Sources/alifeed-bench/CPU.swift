@@ -21,7 +21,7 @@ enum CPUBench {
     ]
 
     /// `sinkSets` picks which replays to run (indexes into `sinks`), for profiling one of them.
-    static func run(products target: Int, work: URL, sinkSets: [Int]? = nil) async throws -> [Figure] {
+    static func run(products target: Int, work: URL, sinkSets: [Int]? = nil, keep: String? = nil) async throws -> [Figure] {
         var configuration = SandboxConfiguration(seed: 1, day: 10)
         configuration.resultRange = 2_500...2_500
         configuration.poolSize = 20_000
@@ -32,18 +32,22 @@ enum CPUBench {
         func spec(_ sinks: [String]) throws -> PipelineSpec {
             try benchSpec(name: "cpu", keywords: keywords, pages: pages, qps: 1000, inFlight: 8, links: false, sinks: sinks, work: work)
         }
-        // Prepare: fetch and checkpoint every page, publish nothing.
-        var prepare = RunOptions()
-        prepare.endpoint = .url(server.url)
-        prepare.stateDirectory = stateDirectory.path
-        prepare.stopAfterExtract = true
-        do {
-            _ = try await PipelineRunner(spec: try spec(sinks[0].1), options: prepare).run()
-        } catch is RunInterrupted {}
+        // Prepare: fetch and checkpoint every page, publish nothing. With `keep`, a prepared state
+        // from an earlier bench run of the same size is reused (for profiling the replays alone).
+        let saved = keep.map { URL(fileURLWithPath: $0).appendingPathComponent("cpu-state-\(target)") } ?? work.appendingPathComponent("cpu-state-saved")
+        if keep == nil || !FileManager.default.fileExists(atPath: saved.path) {
+            var prepare = RunOptions()
+            prepare.endpoint = .url(server.url)
+            prepare.stateDirectory = stateDirectory.path
+            prepare.stopAfterExtract = true
+            do {
+                _ = try await PipelineRunner(spec: try spec(sinks[0].1), options: prepare).run()
+            } catch is RunInterrupted {}
+            try? FileManager.default.removeItem(at: saved)
+            try FileManager.default.createDirectory(at: saved.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: stateDirectory, to: saved)
+        }
         await server.stop()
-        let saved = work.appendingPathComponent("cpu-state-saved")
-        try? FileManager.default.removeItem(at: saved)
-        try FileManager.default.copyItem(at: stateDirectory, to: saved)
 
         var figures: [Figure] = []
         var sqliteRate = 0.0
