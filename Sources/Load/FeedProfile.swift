@@ -100,12 +100,23 @@ public enum FeedValues {
 
     /// `Top > Leaf`.
     public static func productType(_ product: Product) -> String {
-        product.categories.sorted { $0.level < $1.level }.map(\.name).filter { !$0.isEmpty }.joined(separator: " > ")
+        let categories = product.categories
+        // Usually top then leaf, already in order.
+        if categories.count == 2, categories[0].level <= categories[1].level {
+            let (top, leaf) = (categories[0].name, categories[1].name)
+            return top.isEmpty ? leaf : leaf.isEmpty ? top : top + " > " + leaf
+        }
+        return categories.sorted { $0.level < $1.level }.map(\.name).filter { !$0.isEmpty }.joined(separator: " > ")
     }
 
     public static func vendor(_ product: Product, options: FeedOptions) -> String {
-        let name = options.vendor ?? product.shop?.name ?? "AliExpress"
-        let clean = TitleCleaner.clean(name, limit: 70)
+        vendor(product, options: options, text: ProductText(product))
+    }
+
+    static func vendor(_ product: Product, options: FeedOptions, text: ProductText) -> String {
+        // clean(name, limit:) is truncate(clean(name), limit): the cleaned shop name is reused.
+        let clean = options.vendor.map { TitleCleaner.clean($0, limit: 70) }
+            ?? text.shop.map { TitleCleaner.truncate($0, limit: 70) } ?? "AliExpress"
         return clean.count >= 2 ? clean : "AliExpress"
     }
 
@@ -155,24 +166,46 @@ public enum FeedValues {
 
     /// A plain-text description made from what the platform tells about the product.
     public static func description(_ product: Product, title: String) -> String {
-        var parts = [title.hasSuffix(".") ? title : title + "."]
-        let type = productType(product)
-        if !type.isEmpty { parts.append("Category: \(type).") }
-        if let rating = product.rating { parts.append("\(DecimalText.format(rating.points, scale: 1))% positive feedback.") }
-        if let volume = product.volume30d, volume > 0 { parts.append("\(volume) sold in the last 30 days.") }
-        if let shop = product.shop?.name { parts.append("Sold by \(TitleCleaner.clean(shop)).") }
-        return parts.joined(separator: " ")
+        description(product, title: title, text: ProductText(product))
+    }
+
+    static func description(_ product: Product, title: String, text: ProductText) -> String {
+        var out = title
+        if !title.hasSuffix(".") { out += "." }
+        if !text.type.isEmpty { out += " Category: " + text.type + "." }
+        if let rating = product.rating { out += " " + DecimalText.format(rating.points, scale: 1) + "% positive feedback." }
+        if let volume = product.volume30d, volume > 0 { out += " " + String(volume) + " sold in the last 30 days." }
+        if let shop = text.shop { out += " Sold by " + shop + "." }
+        return out
     }
 
     /// The same as HTML, for Shopify and WooCommerce descriptions (every piece escaped).
     public static func htmlDescription(_ product: Product, title: String) -> String {
-        let esc = XMLFormat.escapeHTML
-        var items: [String] = []
-        let type = productType(product)
-        if !type.isEmpty { items.append("<li>Category: \(esc(type))</li>") }
-        if let rating = product.rating { items.append("<li>\(DecimalText.format(rating.points, scale: 1))% positive feedback</li>") }
-        if let volume = product.volume30d, volume > 0 { items.append("<li>\(volume) sold in the last 30 days</li>") }
-        return "<p>\(esc(title))</p>" + (items.isEmpty ? "" : "<ul>\(items.joined())</ul>")
+        htmlDescription(product, title: title, text: ProductText(product))
+    }
+
+    static func htmlDescription(_ product: Product, title: String, text: ProductText) -> String {
+        var out = "<p>" + XMLFormat.escapeHTML(title) + "</p>"
+        var items = ""
+        if !text.type.isEmpty { items += "<li>Category: " + XMLFormat.escapeHTML(text.type) + "</li>" }
+        if let rating = product.rating { items += "<li>" + DecimalText.format(rating.points, scale: 1) + "% positive feedback</li>" }
+        if let volume = product.volume30d, volume > 0 { items += "<li>" + String(volume) + " sold in the last 30 days</li>" }
+        if !items.isEmpty { out += "<ul>" + items + "</ul>" }
+        return out
+    }
+}
+
+/// What the feed values of one product share, worked out once per product and sink: the
+/// category path and the cleaned shop name appear in several cells.
+struct ProductText {
+    /// `Top > Leaf`.
+    let type: String
+    /// The shop name, cleaned like a title.
+    let shop: String?
+
+    init(_ product: Product) {
+        type = FeedValues.productType(product)
+        shop = product.shop?.name.map { TitleCleaner.clean($0) }
     }
 }
 

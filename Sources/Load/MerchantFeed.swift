@@ -70,7 +70,8 @@ public struct MerchantFeedSink: Sink {
         let images = FeedValues.images(product, cap: 1 + limits.additionalImages)
         guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
         var title = TitleCleaner.clean(product.title)
-        var description = FeedValues.description(product, title: title)
+        let text = ProductText(product)
+        var description = FeedValues.description(product, title: title, text: text)
         if profile == .meta {
             title = PlainText.strippingHTML(title)
             description = PlainText.strippingHTML(description)
@@ -94,10 +95,9 @@ public struct MerchantFeedSink: Sink {
         } else {
             add("g:price", Self.price(product.storePrice))
         }
-        add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options), limit: limits.brand))
+        add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options, text: text), limit: limits.brand))
         add("g:identifier_exists", "no")
-        let type = FeedValues.productType(product)
-        if !type.isEmpty { add("g:product_type", TitleCleaner.truncate(type, limit: 750)) }
+        if !text.type.isEmpty { add("g:product_type", TitleCleaner.truncate(text.type, limit: 750)) }
         if let keyword = product.keywords.first {
             add("g:custom_label_0", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
         }

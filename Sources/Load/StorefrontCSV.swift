@@ -10,7 +10,14 @@ protocol CSVLayout: Sendable {
     /// rest are validated values).
     var isText: [Bool] { get }
     /// The product's rows, or `nil` when the profile cannot carry it (reason given).
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip>
+    func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip>
+}
+
+/// One row's cells: all of them in header order, or only the non-empty ones by column position
+/// (Shopify's image rows fill 3 of 57 columns).
+enum CSVRow {
+    case full([String])
+    case sparse([(column: Int, value: String)])
 }
 
 extension CSVLayout {
@@ -83,6 +90,8 @@ public struct StorefrontCSVSink: Sink {
         var firstSkip: FeedSkip?
         var line: [UInt8] = []
         line.reserveCapacity(8192)
+        // Sparse rows are spread into this row of empty cells, and emptied again after.
+        var spread = Array(repeating: "", count: isText.count)
         return FileWriter(file: file, footer: "", verify: { _, rows in
             guard rows > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
@@ -90,20 +99,34 @@ public struct StorefrontCSVSink: Sink {
         }) { [file] product in
             switch layout.rows(for: product, options: options) {
             case .success(let rows):
-                // A local buffer: appending to the captured one would check exclusivity on every cell.
-                var bytes = line
+                // Local buffers: appending to the captured ones would check exclusivity on every cell.
+                var bytes = line, cells = spread
                 line = []
+                spread = []
                 bytes.removeAll(keepingCapacity: true)
-                for row in rows {
+                func append(_ row: [String]) {
                     for (index, value) in row.enumerated() {
                         if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                        if value.isEmpty { continue }
                         CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &bytes)
                     }
                     bytes.append(0x0D)
                     bytes.append(0x0A)
                 }
+                for row in rows {
+                    switch row {
+                    case .full(let values): append(values)
+                    case .sparse(let values):
+                        for (column, value) in values { cells[column] = value }
+                        append(cells)
+                        for (column, _) in values { cells[column] = "" }
+                    }
+                }
+                defer {
+                    line = bytes
+                    spread = cells
+                }
                 try file.write(bytes: bytes)
-                line = bytes
                 return true
             case .failure(let skip):
                 if firstSkip == nil { firstSkip = skip }
@@ -118,8 +141,8 @@ struct GenericLayout: CSVLayout {
     var header: [String] { GenericCSVSink.header }
     let isText = Self.textFlags(header: GenericCSVSink.header, text: ["title", "category", "subcategory", "shop_name", "keywords"])
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
-        .success([GenericCSVSink.row(product)])
+    func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip> {
+        .success([.full(GenericCSVSink.row(product))])
     }
 }
 
@@ -293,21 +316,23 @@ struct ShopifyLayout: CSVLayout {
         }
     }
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
+    func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip> {
         let title = TitleCleaner.clean(product.title, limit: 255)
+        let text = ProductText(product)
         let images = FeedValues.images(product, cap: options.maxImages ?? 10)
         let handle = FeedValues.handle(product)
-        let status = options.status.lowercased() == "draft" ? "draft" : "active"
-        var first = Array(repeating: "", count: Column.allCases.count)
-        func set(_ column: Column, _ value: String) { first[column.rawValue] = value }
+        let draft = options.status.lowercased() == "draft"
+        var first: [(column: Int, value: String)] = []
+        first.reserveCapacity(32)
+        func set(_ column: Column, _ value: String) { if !value.isEmpty { first.append((column.rawValue, value)) } }
         set(.title, title)
         set(.urlHandle, handle)
-        set(.description, FeedValues.htmlDescription(product, title: title))
-        set(.vendor, FeedValues.vendor(product, options: options))
+        set(.description, FeedValues.htmlDescription(product, title: title, text: text))
+        set(.vendor, FeedValues.vendor(product, options: options, text: text))
         set(.type, product.categories.last?.name ?? "")
         set(.tags, FeedValues.tags(product).joined(separator: ", "))
         set(.publishedOnOnlineStore, "TRUE")
-        set(.status, legacy ? status : status.capitalized)
+        set(.status, legacy ? (draft ? "draft" : "active") : (draft ? "Draft" : "Active"))
         set(.sku, FeedValues.sku(product))
         set(.option1Name, "Title")
         set(.option1Value, "Default Title")
@@ -325,7 +350,7 @@ struct ShopifyLayout: CSVLayout {
         set(.fulfillmentService, "manual")
         set(.giftCard, "FALSE")
         set(.seoTitle, TitleCleaner.truncate(title, limit: 70))
-        set(.seoDescription, TitleCleaner.truncate(FeedValues.description(product, title: title), limit: 320))
+        set(.seoDescription, TitleCleaner.truncate(FeedValues.description(product, title: title, text: text), limit: 320))
         set(.googleCondition, "new")
         set(.googleCustomProduct, "TRUE")
         set(.googleCustomLabel0, product.keywords.first.map { TitleCleaner.clean($0, limit: 100) } ?? "")
@@ -334,16 +359,19 @@ struct ShopifyLayout: CSVLayout {
             set(.imagePosition, "1")
             set(.imageAltText, TitleCleaner.truncate(title, limit: 512))
         }
-        var rows = [first]
+        var rows: [CSVRow] = [.sparse(first)]
         for (offset, image) in images.dropFirst().enumerated() {
-            var row = Array(repeating: "", count: Column.allCases.count)
-            row[Column.urlHandle.rawValue] = handle
-            row[Column.productImageURL.rawValue] = image
-            row[Column.imagePosition.rawValue] = String(offset + 2)
-            rows.append(row)
+            rows.append(.sparse([
+                (Column.urlHandle.rawValue, handle), (Column.productImageURL.rawValue, image), (Column.imagePosition.rawValue, String(offset + 2)),
+            ]))
         }
         if legacy {
-            rows = rows.map { row in legacySource.map { $0.map { row[$0.rawValue] } ?? "" } }
+            rows = rows.map { row in
+                guard case .sparse(let cells) = row else { return row }
+                var current = Array(repeating: "", count: Column.allCases.count)
+                for (column, value) in cells { current[column] = value }
+                return .full(legacySource.map { $0.map { current[$0.rawValue] } ?? "" })
+            }
         }
         return .success(rows)
     }
@@ -371,7 +399,7 @@ struct WooCommerceLayout: CSVLayout {
     /// WooCommerce splits these lists on commas; a literal comma is written `\,`.
     static func listItem(_ text: String) -> String { text.replacingOccurrences(of: ",", with: "\\,") }
 
-    func rows(for product: Product, options: FeedOptions) -> Result<[[String]], FeedSkip> {
+    func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip> {
         let title = TitleCleaner.clean(product.title, limit: 200)
         var row = NamedRow(positions: Self.positions)
         for (column, value) in [
@@ -399,6 +427,6 @@ struct WooCommerceLayout: CSVLayout {
             row["External URL"] = link
             row["Button text"] = TitleCleaner.clean(options.buttonText, limit: 60)
         }
-        return .success([row.cells])
+        return .success([.full(row.cells)])
     }
 }
