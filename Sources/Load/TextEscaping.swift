@@ -118,14 +118,31 @@ public enum XMLFormat {
     /// The same as ``escape(_:)``, appended as bytes.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
         var text = text
-        let plain = text.withUTF8 { bytes -> Bool in
-            for byte in bytes where byte < 0x20 || byte >= 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 {
-                return false
+        let done = text.withUTF8 { bytes -> Bool in
+            var special = false
+            for byte in bytes {
+                if byte >= 0x80 { return false }  // other text: by scalars, in escape(_:)
+                if byte < 0x20 || byte == 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 { special = true }
             }
-            out.append(contentsOf: bytes)
+            guard special else {
+                out.append(contentsOf: bytes)
+                return true
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+                case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+                case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+                case 0x22: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+                case 0x27: out.append(contentsOf: [0x26, 0x61, 0x70, 0x6F, 0x73, 0x3B])  // &apos;
+                case 0x09, 0x0A, 0x0D: out.append(byte)
+                case 0..<0x20, 0x7F: continue  // not allowed in XML 1.0 (or discouraged)
+                default: out.append(byte)
+                }
+            }
             return true
         }
-        if !plain { out.append(contentsOf: escape(text).utf8) }
+        if !done { out.append(contentsOf: escape(text).utf8) }
     }
 
     /// `<name>escaped text</name>` appended as bytes.
