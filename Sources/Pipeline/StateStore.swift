@@ -82,14 +82,25 @@ public final class StateStore: Sendable {
         }
         migrator.registerMigration("state-v2") { db in
             // What paging needs to know about a page, so a resumed run does not decode every
-            // checkpointed body just to walk its keywords again. NULL for pages saved before.
+            // checkpointed body just to walk its keywords again. A table of its own: columns
+            // after a body would be read through the body's overflow pages. Pages saved before
+            // have no row here and are decoded.
             try db.execute(sql: """
-                ALTER TABLE pages ADD COLUMN product_count INTEGER;
-                ALTER TABLE pages ADD COLUMN reported_page_no INTEGER;
-                ALTER TABLE pages ADD COLUMN record_count INTEGER;
-                ALTER TABLE pages ADD COLUMN total_records INTEGER;
-                ALTER TABLE pages ADD COLUMN total_pages INTEGER;
-                ALTER TABLE pages ADD COLUMN is_empty INTEGER;
+                CREATE TABLE page_summaries (
+                    run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                    keyword_index INTEGER NOT NULL,
+                    page_no INTEGER NOT NULL,
+                    keyword TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    request_id TEXT,
+                    product_count INTEGER NOT NULL,
+                    reported_page_no INTEGER NOT NULL,
+                    record_count INTEGER NOT NULL,
+                    total_records INTEGER,
+                    total_pages INTEGER,
+                    is_empty INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, keyword_index, page_no)
+                ) STRICT;
                 """)
         }
         try migrator.migrate(queue)
@@ -137,6 +148,7 @@ public final class StateStore: Sendable {
             // the table's pages at once (the truncate optimization) instead of row by row.
             let others = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pages WHERE run_id != ?)", arguments: [runID]) ?? false
             try db.execute(sql: others ? "DELETE FROM pages WHERE run_id = ?" : "DELETE FROM pages", arguments: others ? [runID] : [])
+            try db.execute(sql: "DELETE FROM page_summaries WHERE run_id = ?", arguments: [runID])
             try db.execute(sql: "DELETE FROM links WHERE run_id = ?", arguments: [runID])
             try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runID])
             try db.execute(sql: "DELETE FROM run WHERE status = 'finished' AND id != ?", arguments: [runID])
@@ -180,15 +192,17 @@ public final class StateStore: Sendable {
     /// A checkpointed page: its summary when one was saved (the body is then not read), else its body.
     func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, requestID: String?, content: Either)? {
         try queue.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            if let row = try Row.fetchOne(db, sql: """
                 SELECT keyword, method, request_id, product_count, reported_page_no, record_count, total_records, total_pages, is_empty
-                FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                FROM page_summaries WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                """, arguments: [runID, keywordIndex, pageNo]), let summary = PageSummary(row) {
+                return (row["keyword"], row["method"], row["request_id"], .summary(summary))
+            }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT keyword, method, request_id, body FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
                 """, arguments: [runID, keywordIndex, pageNo])
             else { return nil }
-            if let summary = PageSummary(row) { return (row["keyword"], row["method"], row["request_id"], .summary(summary)) }
-            let body = try Data.fetchOne(db, sql: "SELECT body FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
-                                         arguments: [runID, keywordIndex, pageNo]) ?? Data()
-            return (row["keyword"], row["method"], row["request_id"], .body(body))
+            return (row["keyword"], row["method"], row["request_id"], .body(row["body"]))
         }
     }
 
@@ -206,18 +220,25 @@ public final class StateStore: Sendable {
             let now = Timestamp.iso8601(Date())
             try db.execute(sql: "INSERT INTO fetch_log VALUES (?, ?, ?, ?, ?)", arguments: [runID, keywordIndex, pageNo, now, existing])
             try db.execute(sql: """
-                INSERT OR IGNORE INTO pages (
-                    run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at,
-                    product_count, reported_page_no, record_count, total_records, total_pages, is_empty)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [
-                    runID, keywordIndex, keyword, pageNo, method, body, requestID, now, summary?.productCount, summary?.reportedPageNo,
-                    summary?.recordCount, summary?.totalRecords, summary?.totalPages, summary?.isEmpty,
-                ])
+                INSERT OR IGNORE INTO pages (run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [runID, keywordIndex, keyword, pageNo, method, body, requestID, now])
+            if let summary {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO page_summaries (
+                        run_id, keyword_index, page_no, keyword, method, request_id,
+                        product_count, reported_page_no, record_count, total_records, total_pages, is_empty)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [
+                        runID, keywordIndex, pageNo, keyword, method, requestID, summary.productCount, summary.reportedPageNo,
+                        summary.recordCount, summary.totalRecords, summary.totalPages, summary.isEmpty,
+                    ])
+            }
         }
     }
 
     /// Every checkpointed page of the run in output order (keyword order, page), one at a time.
+    /// The body is valid only during the call (it is not copied out of SQLite).
     func forEachPage(runID: String, _ body: (_ keywordIndex: Int, _ keyword: String, _ pageNo: Int, _ method: String, _ body: Data) throws -> Void) throws {
         try forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, data, _ in try body(keywordIndex, keyword, pageNo, method, data) }
     }
@@ -232,7 +253,9 @@ public final class StateStore: Sendable {
                 SELECT keyword_index, keyword, page_no, method, body FROM pages WHERE run_id = ? ORDER BY keyword_index, page_no
                 """, arguments: [runID])
             while let row = try rows.next() {
-                try body(row["keyword_index"], row["keyword"], row["page_no"], row["method"], row["body"]) { ids in
+                // The body is read in place (no copy): `body` decodes it before the cursor moves on.
+                let bytes = row.dataNoCopy(atIndex: 4) ?? Data()
+                try body(row["keyword_index"], row["keyword"], row["page_no"], row["method"], bytes) { ids in
                     try Self.links(db, runID: runID, ids: ids)
                 }
             }
