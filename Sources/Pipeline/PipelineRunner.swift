@@ -160,7 +160,7 @@ public struct PipelineRunner: Sendable {
     /// `extract.product_ids`: `productdetail.get` in batches of 20, each batch checkpointed like a page.
     private func fetchDetails(client: OpenPlatformClient, state: StateStore, runID: String, startIndex: Int, counter: PageCounter) async throws {
         let ids = spec.extract.productIDs
-        let checkpoints = StateCheckpoints(store: state, runID: runID, method: OpenPlatformClient.productDetailMethod)
+        let checkpoints = try StateCheckpoints(store: state, runID: runID, method: OpenPlatformClient.productDetailMethod)
         let batchSize = 20
         for (batchIndex, start) in stride(from: 0, to: ids.count, by: batchSize).enumerated() {
             let keywordIndex = startIndex + batchIndex
@@ -321,7 +321,7 @@ public struct PipelineRunner: Sendable {
         do {
             // Pages are checkpointed as they arrive and read back from the state store later:
             // the run holds only the pages in flight.
-            let checkpoints = StateCheckpoints(store: state, runID: runID, method: plan.method)
+            let checkpoints = try StateCheckpoints(store: state, runID: runID, method: plan.method)
             outcomes = try await Extractor(client: client, checkpoints: checkpoints).run(plan) { page in
                 pageCount.add(fromCheckpoint: page.fromCheckpoint)
                 progress.advance(products: page.page.productCount)

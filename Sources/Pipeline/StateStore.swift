@@ -206,6 +206,24 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// Every page summary of the run.
+    func pageSummaries(runID: String) throws -> [StateCheckpoints.PageKey: StateCheckpoints.SavedSummary] {
+        try queue.read { db in
+            var all: [StateCheckpoints.PageKey: StateCheckpoints.SavedSummary] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT keyword_index, page_no, keyword, method, request_id, product_count, reported_page_no, record_count,
+                    total_records, total_pages, is_empty
+                FROM page_summaries WHERE run_id = ?
+                """, arguments: [runID])
+            while let row = try rows.next() {
+                guard let summary = PageSummary(row) else { continue }
+                all[StateCheckpoints.PageKey(keywordIndex: row["keyword_index"], pageNo: row["page_no"])] =
+                    StateCheckpoints.SavedSummary(keyword: row["keyword"], method: row["method"], requestID: row["request_id"], summary: summary)
+            }
+            return all
+        }
+    }
+
     enum Either {
         case summary(PageSummary)
         case body(Data)
@@ -326,9 +344,37 @@ struct StateCheckpoints: PageCheckpoints {
     let store: StateStore
     let runID: String
     let method: String
+    /// The run's page summaries, read at once: a resumed run of thousands of pages would
+    /// otherwise make a query per page.
+    let summaries: [PageKey: SavedSummary]
+
+    struct PageKey: Hashable {
+        var keywordIndex: Int
+        var pageNo: Int
+    }
+
+    struct SavedSummary {
+        var keyword: String
+        var method: String
+        var requestID: String?
+        var summary: StateStore.PageSummary
+    }
+
+    init(store: StateStore, runID: String, method: String) throws {
+        self.store = store
+        self.runID = runID
+        self.method = method
+        summaries = try store.pageSummaries(runID: runID)
+    }
 
     func checkpointedPage(keywordIndex: Int, pageNo: Int) async throws -> FetchedPage? {
-        guard let saved = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+        let saved: (keyword: String, method: String, requestID: String?, content: StateStore.Either)
+        if let known = summaries[PageKey(keywordIndex: keywordIndex, pageNo: pageNo)] {
+            saved = (known.keyword, known.method, known.requestID, .summary(known.summary))
+        } else {
+            guard let found = try store.page(runID: runID, keywordIndex: keywordIndex, pageNo: pageNo) else { return nil }
+            saved = found
+        }
         let stored: (keyword: String, method: String, body: Data, requestID: String?)
         switch saved.content {
         case .summary(let summary):
