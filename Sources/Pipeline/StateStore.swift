@@ -30,10 +30,11 @@ public final class StateStore: Sendable {
         configuration.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
-            // Page bodies are 50–200 KB blobs: with 64 KB pages their overflow chains are a few
-            // pages long, so reading them back and deleting them at the end of a run walk 16×
-            // fewer pages. (Only a new file takes it; the size is fixed once WAL is on.)
-            try db.execute(sql: "PRAGMA page_size = 65536")
+            // Page bodies are 50–200 KB blobs: with 16 KB pages their overflow chains are 4×
+            // shorter, so reading them back and deleting them at the end of a run walk 4× fewer
+            // pages. (Measured: 64 KB pages were no faster end to end and held ~30 MB more
+            // resident memory while fetching.) Only a new file takes it; the size is fixed once WAL is on.
+            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
         var migrator = DatabaseMigrator()
