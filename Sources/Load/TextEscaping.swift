@@ -82,18 +82,7 @@ public enum XMLFormat {
             guard special else { return .some(nil) }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)
-            for byte in bytes {
-                switch byte {
-                case 0x26: out += Array("&amp;".utf8)
-                case 0x3C: out += Array("&lt;".utf8)
-                case 0x3E: out += Array("&gt;".utf8)
-                case 0x22: out += Array("&quot;".utf8)
-                case 0x27: out += Array("&apos;".utf8)
-                case 0x09, 0x0A, 0x0D: out.append(byte)
-                case 0..<0x20, 0x7F: continue  // not allowed in XML 1.0 (or discouraged)
-                default: out.append(byte)
-                }
-            }
+            appendASCII(bytes, to: &out)
             return .some(String(decoding: out, as: UTF8.self))
         }
         switch ascii {
@@ -124,25 +113,36 @@ public enum XMLFormat {
                 if byte >= 0x80 { return false }  // other text: by scalars, in escape(_:)
                 if byte < 0x20 || byte == 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 { special = true }
             }
-            guard special else {
-                out.append(contentsOf: bytes)
-                return true
-            }
-            for byte in bytes {
-                switch byte {
-                case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
-                case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
-                case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
-                case 0x22: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
-                case 0x27: out.append(contentsOf: [0x26, 0x61, 0x70, 0x6F, 0x73, 0x3B])  // &apos;
-                case 0x09, 0x0A, 0x0D: out.append(byte)
-                case 0..<0x20, 0x7F: continue  // not allowed in XML 1.0 (or discouraged)
-                default: out.append(byte)
-                }
-            }
+            if special { appendASCII(bytes, to: &out) } else { out.append(contentsOf: bytes) }
             return true
         }
         if !done { out.append(contentsOf: escape(text).utf8) }
+    }
+
+    static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
+    static let quot = Array("&quot;".utf8), apos = Array("&apos;".utf8)
+
+    /// The entity for `& < > " '`; `nil` for other bytes.
+    static func entity(_ byte: UInt8) -> [UInt8]? {
+        switch byte {
+        case 0x26: amp
+        case 0x3C: lt
+        case 0x3E: gt
+        case 0x22: quot
+        case 0x27: apos
+        default: nil
+        }
+    }
+
+    /// ASCII text escaped, with the control characters XML 1.0 forbids (or discourages) removed.
+    static func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes {
+            if let entity = entity(byte) {
+                out += entity
+            } else if byte >= 0x20 && byte != 0x7F || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                out.append(byte)
+            }
+        }
     }
 
     /// `<name>escaped text</name>` appended as bytes.
@@ -165,13 +165,7 @@ public enum XMLFormat {
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)
             for byte in bytes {
-                switch byte {
-                case 0x26: out += Array("&amp;".utf8)
-                case 0x3C: out += Array("&lt;".utf8)
-                case 0x3E: out += Array("&gt;".utf8)
-                case 0x22: out += Array("&quot;".utf8)
-                default: out.append(byte)
-                }
+                if byte != 0x27, let entity = entity(byte) { out += entity } else { out.append(byte) }
             }
             return String(decoding: out, as: UTF8.self)
         } ?? text
