@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Storefront-ready titles: no control characters, no leading formula characters (`= + - @`),
 /// collapsed whitespace, keyword-stuffing repeats dropped, cut on a word boundary to a limit.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// An AliExpress product reference found in text a user pasted: an item URL in any of its common
 /// forms, or a bare product id, reduced to the canonical `https://www.aliexpress.com/item/<id>.html`.

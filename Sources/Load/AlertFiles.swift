@@ -1,4 +1,4 @@
-public import Catalog
+import Catalog
 public import Foundation
 
 /// The price-drop alerts of a run, as CSV (for spreadsheets) and JSON (for scripts), each

@@ -1,5 +1,5 @@
 public import Catalog
-public import Foundation
+import Foundation
 
 /// A storefront's file format: which columns or elements, which limits, which value spellings.
 public enum FeedProfile: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-public import Catalog
+import Catalog
 public import Foundation
 
 /// One row per keyword of a research run: what the platform holds for it and what the fetched

@@ -1,6 +1,6 @@
-public import Catalog
+import Catalog
 public import Foundation
-public import GRDB
+import GRDB
 
 /// How far back the historical average looks.
 public enum PriceWindow: Sendable, Hashable, CustomStringConvertible {

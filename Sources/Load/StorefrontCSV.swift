@@ -1,4 +1,4 @@
-public import Catalog
+import Catalog
 public import Foundation
 
 /// One storefront CSV layout: its header and how a product becomes rows (cells in header order).

@@ -1,5 +1,5 @@
 import Catalog
-public import Foundation
+import Foundation
 public import Load
 
 /// The run report: one self-contained HTML page (inline CSS and SVG, no scripts, fonts or

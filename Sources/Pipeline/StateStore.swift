@@ -273,9 +273,10 @@ public final class StateStore: Sendable {
                 """, arguments: [runID])
             while let row = try rows.next() {
                 // The body is read in place (no copy): `body` decodes it before the cursor moves on.
-                let bytes = row.dataNoCopy(atIndex: 4) ?? Data()
-                try body(row["keyword_index"], row["keyword"], row["page_no"], row["method"], bytes) { ids in
-                    try Self.links(db, runID: runID, ids: ids)
+                try row.withUnsafeData(atIndex: 4) { bytes in
+                    try body(row["keyword_index"], row["keyword"], row["page_no"], row["method"], bytes ?? Data()) { ids in
+                        try Self.links(db, runID: runID, ids: ids)
+                    }
                 }
             }
         }

@@ -71,7 +71,7 @@ import Testing
 
         // The SQLite catalog holds the same products, prices and keyword hits.
         let db = try DatabaseQueue(path: directory.path("t.sqlite"))
-        let stored = try await db.read { db in
+        let stored = try db.read { db in
             try Row.fetchAll(db, sql: "SELECT id, sale_price, currency FROM products ORDER BY id")
         }
         #expect(stored.count == expected.count)

@@ -43,7 +43,7 @@ import Testing
 
         let ids = Set(Self.keywords.flatMap { catalog.searchIDs(keywords: $0).prefix(50) })
         let db = try DatabaseQueue(path: directory.path("watch.sqlite"))
-        let rows = try await db.read { db in
+        let rows = try db.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT h.product_id, h.sale_price, r.started_at FROM price_history h JOIN runs r ON r.id = h.run_id ORDER BY r.started_at
                 """)
@@ -187,7 +187,7 @@ import Testing
         await #expect(throws: RunFailure.self) { _ = try await PipelineRunner(spec: spec, options: options).run() }
         await server.stop()
         let db = try DatabaseQueue(path: directory.path("watch.sqlite"))
-        let row = try await db.read { db in try Row.fetchOne(db, sql: "SELECT status, error FROM runs") }
+        let row = try db.read { db in try Row.fetchOne(db, sql: "SELECT status, error FROM runs") }
         #expect(row?["status"] as String? == "failed")
         #expect((row?["error"] as String?)?.contains("IncompleteSignature") == true)
         #expect((row?["error"] as String?)?.contains("wrong") == false, "the secret is not in the ledger")
