@@ -191,7 +191,7 @@ public final class StateStore: Sendable {
     }
 
     /// A checkpointed page: its summary when one was saved (the body is then not read), else its body.
-    func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, requestID: String?, content: Either)? {
+    func page(runID: String, keywordIndex: Int, pageNo: Int) throws -> (keyword: String, method: String, requestID: String?, content: PageContent)? {
         try queue.read { db in
             if let row = try Row.fetchOne(db, sql: """
                 SELECT keyword, method, request_id, product_count, reported_page_no, record_count, total_records, total_pages, is_empty
@@ -225,7 +225,8 @@ public final class StateStore: Sendable {
         }
     }
 
-    enum Either {
+    /// What a checkpoint gives back: the paging summary, or (for pages saved without one) the body.
+    enum PageContent {
         case summary(PageSummary)
         case body(Data)
     }
@@ -370,7 +371,7 @@ struct StateCheckpoints: PageCheckpoints {
     }
 
     func checkpointedPage(keywordIndex: Int, pageNo: Int) async throws -> FetchedPage? {
-        let saved: (keyword: String, method: String, requestID: String?, content: StateStore.Either)
+        let saved: (keyword: String, method: String, requestID: String?, content: StateStore.PageContent)
         if let known = summaries[PageKey(keywordIndex: keywordIndex, pageNo: pageNo)] {
             saved = (known.keyword, known.method, known.requestID, .summary(known.summary))
         } else {
