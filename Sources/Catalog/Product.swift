@@ -71,6 +71,8 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
 
     /// The keywords it was found under, without repeats, in first-found order.
     public var keywords: [String] {
+        // Most products are found under one keyword: no set needed (feeds ask several times per product).
+        if hits.count == 1 { return [hits[0].keyword] }
         var seen = Set<String>()
         return hits.map(\.keyword).filter { seen.insert($0).inserted }
     }
@@ -89,7 +91,13 @@ public struct ImageSet: Sendable, Hashable, Codable {
     }
 
     /// Main image first, then the gallery.
-    public var all: [String] { (main.map { [$0] } ?? []) + gallery }
+    public var all: [String] {
+        guard let main else { return gallery }
+        var images = [main]
+        images.reserveCapacity(gallery.count + 1)
+        images += gallery
+        return images
+    }
 }
 
 /// A category with its level (1 = top).

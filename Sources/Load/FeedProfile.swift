@@ -122,7 +122,12 @@ public enum FeedValues {
 
     /// Main image first, capped, each URL made ASCII with `,` and spaces encoded (Google's rule).
     public static func images(_ product: Product, cap: Int) -> [String] {
-        Array(product.images.all.prefix(max(cap, 1))).compactMap(safeURL)
+        var images: [String] = []
+        images.reserveCapacity(min(cap, product.images.gallery.count + 1))
+        for url in product.images.all.prefix(max(cap, 1)) {
+            if let safe = safeURL(url) { images.append(safe) }
+        }
+        return images
     }
 
     /// An http(s) URL with non-ASCII, spaces, commas and quotes percent-encoded; `nil` otherwise.
