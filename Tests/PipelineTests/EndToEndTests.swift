@@ -126,6 +126,10 @@ import Testing
         #expect(withoutTimestamps(csv1) == withoutTimestamps(csv2))
         #expect(withoutTimestamps(xml1) == withoutTimestamps(xml2))
         #expect(first.runID != second.runID)
+        // The summary says where the run's time went, stage by stage in run order.
+        let stages = first.stages.map(\.stage)
+        #expect(stages.first == "extract" && stages.last == "load" && stages.contains("index"), "\(stages)")
+        #expect(first.stages.allSatisfy { $0.seconds >= 0 } && first.stages.reduce(0) { $0 + $1.seconds } <= first.durationSeconds)
         let db = try DatabaseQueue(path: directory.path("t.sqlite"))
         let (products, runs, history) = try await db.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM products")!,
