@@ -15,8 +15,22 @@ public struct ProductIssue: Error, Sendable, Hashable, Codable, CustomStringConv
 public enum Normalizer {
     /// "ship to US in 7 days" → 7.
     public static func shippingDays(in text: String) -> Int? {
-        guard let range = text.range(of: #"in ([0-9]+) day"#, options: .regularExpression) else { return nil }
-        return Int(text[range].filter(\.isNumber))
+        // The first `in <digits> day`, found on the bytes: this runs for every product, where a
+        // regular expression would be compiled each time.
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i + 3 <= bytes.count {
+            defer { i += 1 }
+            guard bytes[i] == UInt8(ascii: "i"), bytes[i + 1] == UInt8(ascii: "n"), bytes[i + 2] == UInt8(ascii: " ") else { continue }
+            var j = i + 3, days = 0, digits = 0
+            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), digits < 9 {
+                days = days * 10 + Int(bytes[j] - UInt8(ascii: "0"))
+                digits += 1
+                j += 1
+            }
+            if digits > 0, bytes[j...].starts(with: " day".utf8) { return days }
+        }
+        return nil
     }
 
     public static func product(from wire: WireProduct, hit: KeywordHit) -> Result<Product, ProductIssue> {
