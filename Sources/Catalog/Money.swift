@@ -119,7 +119,12 @@ public enum DecimalText {
 
     /// Rounds to `scale` places and writes the digits without grouping or exponent.
     public static func format(_ value: Decimal, scale: Int) -> String {
-        if let fast = fastFormat(value, scale: scale) { return fast }
+        fastFormat(value, scale: scale) ?? foundationFormat(value, scale: scale)
+    }
+
+    /// Foundation's rounding and digits: for values ``fastFormat(_:scale:)`` does not take, and
+    /// the reference it is tested against.
+    static func foundationFormat(_ value: Decimal, scale: Int) -> String {
         var input = value
         var rounded = Decimal()
         NSDecimalRound(&rounded, &input, scale, .plain)

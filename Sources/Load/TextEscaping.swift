@@ -2,25 +2,19 @@
 public enum CSVFormat {
     /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
     public static func field(_ text: String) -> String {
-        // Bytes, not Characters: this runs for every cell of every row.
-        var needsQuotes = false, hasQuote = false
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r"): needsQuotes = true
-            case UInt8(ascii: "\""): needsQuotes = true; hasQuote = true
-            default: continue
-            }
-        }
-        guard needsQuotes else { return text }
-        return "\"" + (hasQuote ? text.replacingOccurrences(of: "\"", with: "\"\"") : text) + "\""
+        var out: [UInt8] = []
+        appendField(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One record, CRLF-terminated as RFC 4180 says.
     public static func row(_ fields: [String]) -> String {
-        fields.map(field).joined(separator: ",") + "\r\n"
+        var out: [UInt8] = []
+        appendRow(fields, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// The same as ``field(_:)``, appended as bytes: feeds write millions of cells.
+    /// ``field(_:)`` appended as bytes: feeds write millions of cells.
     static func appendField(_ text: String, to out: inout [UInt8]) {
         guard !text.isEmpty else { return }
         var text = text

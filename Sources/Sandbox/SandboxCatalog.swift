@@ -39,7 +39,6 @@ public struct SandboxProduct: Sendable, Hashable {
 
     public var detailURL: String { "https://www.aliexpress.com/item/\(productID).html" }
     public var shopURL: String { "https://www.aliexpress.com/store/\(shopID)" }
-    public var isHot: Bool { hotCommissionRate > 0 }
 }
 
 /// A product's place in the catalog: vocabulary entry and index within that entry's pool.

@@ -16,21 +16,9 @@ import FoundationXML
 
     static func run(_ sinks: String, transform: String = "", name: String = "f") async throws -> (TempDirectory, RunSummary) {
         let directory = try TempDirectory()
-        let yaml = """
-            name: \(name)
-            source:
-              endpoint: sandbox
-              app_key: 500100
-              app_secret: ${S:-sandbox-demo-secret-0000000000000}
-              tracking_id: alifeed_demo
-              rate_limit: {qps: 500, max_in_flight: 8}
-              sandbox: {seed: 1, day: 10}
-            extract: {keywords: [\(keywords.joined(separator: ", "))], pages: 4, page_size: 50}
-            \(transform)
-            load:
-            \(sinks.replacingOccurrences(of: "DIR", with: directory.url.path))
-            """
-        let spec = try PipelineLoader(environment: [:]).load(yaml: yaml, file: directory.path("p.yml")).get().spec
+        let spec = try testPipeline(
+            directory, name: name, keywords: keywords, pages: 4, pageSize: 50, extra: transform, qps: 500,
+            load: sinks.replacingOccurrences(of: "DIR", with: directory.url.path))
         return (directory, try await PipelineRunner(spec: spec).run())
     }
 

@@ -13,24 +13,10 @@ import Testing
     static let keywords = ["smart watch", "drone", "led strip"]
 
     static func spec(_ directory: TempDirectory, day: Int, keywords: [String] = keywords, extra: String = "") throws -> PipelineSpec {
-        let yaml = """
-            name: watch
-            source:
-              endpoint: sandbox
-              app_key: 500100
-              app_secret: ${S:-sandbox-demo-secret-0000000000000}
-              tracking_id: alifeed_demo
-              rate_limit: {qps: 500, max_in_flight: 8}
-              sandbox: {seed: 1, day: \(day)}
-            extract: {keywords: [\(keywords.joined(separator: ", "))], pages: 1, page_size: 50}
-            \(extra)
-            alerts:
-              price_drop: {threshold: 10%, window: 4 runs, min_observations: 3}
-            load:
-              - {type: sqlite, path: \(directory.path("watch.sqlite"))}
-              - {type: xml, profile: google-merchant, path: \(directory.path("google.xml"))}
-            """
-        return try PipelineLoader(environment: [:]).load(yaml: yaml, file: directory.path("watch.yml")).get().spec
+        try testPipeline(
+            directory, name: "watch", keywords: keywords, pages: 1, pageSize: 50,
+            extra: extra + "\nalerts:\n  price_drop: {threshold: 10%, window: 4 runs, min_observations: 3}", qps: 500, day: day,
+            load: "  - {type: sqlite, path: \(directory.path("watch.sqlite"))}\n  - {type: xml, profile: google-merchant, path: \(directory.path("google.xml"))}")
     }
 
     @Test func historyAndDropsFollowTheSandboxPriceModel() async throws {

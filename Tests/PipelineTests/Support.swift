@@ -16,11 +16,13 @@ struct TempDirectory {
 }
 
 /// A pipeline file for the tests: the sandbox's demo app, a fixed sandbox day, outputs in `directory`.
+/// `extra` is top-level YAML; `load`, when given, the sink entries as written (else one per kind in `sinks`).
 func testPipeline(
     _ directory: TempDirectory, name: String = "t", keywords: [String], pages: Int = 2, pageSize: Int = 20,
-    extra: String = "", transform: String = "", qps: Double = 200, sinks: [String] = ["sqlite", "csv", "xml"]
+    extra: String = "", transform: String = "", qps: Double = 200, sinks: [String] = ["sqlite", "csv", "xml"],
+    day: Int = 10, load: String? = nil
 ) throws -> PipelineSpec {
-    let load = sinks.map { kind -> String in
+    let load = load ?? sinks.map { kind -> String in
         let file = kind == "keyword_report" ? "\(name).keyword_report.csv" : "\(name).\(kind)"
         return "  - {type: \(kind), path: \(directory.path(file))}"
     }.joined(separator: "\n")
@@ -33,7 +35,7 @@ func testPipeline(
           tracking_id: alifeed_demo
           rate_limit: {qps: \(qps), max_in_flight: 8}
           retry: {max_attempts: 6, base_delay_ms: 10, max_delay_ms: 50}
-          sandbox: {seed: 1, day: 10}
+          sandbox: {seed: 1, day: \(day)}
         extract:
           keywords: [\(keywords.joined(separator: ", "))]
           pages: \(pages)
