@@ -116,8 +116,9 @@ kill_when() { # name, condition (shell), extra env...
   grep -q "resuming run" "$dir/stderr.log" || { echo "reliability: $name did not resume" >&2; failed=$((failed + 1)); }
 }
 state() { echo "$1/out/.state/rel.sqlite"; }
-kill_when after-5-pages "[ \$(count_rows $(state "$WORK/kill-after-5-pages") 'SELECT count(*) FROM pages') -ge 5 ]"
-kill_when after-16-pages "[ \$(count_rows $(state "$WORK/kill-after-16-pages") 'SELECT count(*) FROM pages') -ge 16 ]"
+pagefile() { echo "$1/out/.state/rel.pages.sqlite"; }
+kill_when after-5-pages "[ \$(count_rows $(pagefile "$WORK/kill-after-5-pages") 'SELECT count(*) FROM pages') -ge 5 ]"
+kill_when after-16-pages "[ \$(count_rows $(pagefile "$WORK/kill-after-16-pages") 'SELECT count(*) FROM pages') -ge 16 ]"
 kill_when links "[ \$(count_rows $(state "$WORK/kill-links") 'SELECT count(*) FROM links') -ge 40 ]"
 kill_when load "grep -q publishing '$WORK/kill-load/stderr.log' 2>/dev/null" ALIFEED_PAUSE_BEFORE_PUBLISH_MS=3000
 

@@ -263,7 +263,7 @@ public struct PipelineRunner: Sendable {
     private func makeBudget() throws -> DailyBudget? {
         guard let limit = spec.source.dailyBudget else { return nil }
         do {
-            let store = try StateStore(path: (statePath as NSString).deletingLastPathComponent + "/calls.sqlite")
+            let store = try StateStore(path: (statePath as NSString).deletingLastPathComponent + "/calls.sqlite", keepsPages: false)
             return try DailyBudget(appKey: spec.source.appKey, limit: limit, reset: spec.source.budgetReset, store: store, now: { Date() })
         } catch {
             throw RunFailure(message: "cannot open the call budget", underlying: error)

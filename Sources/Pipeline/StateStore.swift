@@ -22,21 +22,24 @@ public final class StateStore: Sendable {
         public var links: Int
     }
 
-    public init(path: String) throws {
+    /// The file beside `path` that holds the run's page bodies (`<name>.pages.sqlite`), or `nil`
+    /// for a store that keeps no pages (the call budget's).
+    public let pagesPath: String?
+
+    /// - Parameter keepsPages: whether this store checkpoints pages (a pipeline's state) or only
+    ///   counts calls (the daily budget's store).
+    public init(path: String, keepsPages: Bool = true) throws {
         self.path = path
+        pagesPath = keepsPages ? Self.pagesPath(for: path) : nil
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         try queue.writeWithoutTransaction { db in
-            // Page bodies are 50–200 KB blobs: with 16 KB pages their overflow chains are 4×
-            // shorter, so reading them back and deleting them at the end of a run walk 4× fewer
-            // pages. (Measured: 64 KB pages were no faster end to end and held ~30 MB more
-            // resident memory while fetching.) Only a new file takes it; the size is fixed once WAL is on.
-            try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
+        if let pagesPath { try queue.writeWithoutTransaction { db in try Self.attachPages(db, path: pagesPath) } }
         var migrator = DatabaseMigrator()
         migrator.registerMigration("state-v1") { db in
             try db.execute(sql: """
@@ -104,7 +107,77 @@ public final class StateStore: Sendable {
                 ) STRICT;
                 """)
         }
+        if pagesPath != nil {
+            migrator.registerMigration("state-v3") { db in
+                // Page bodies moved to a file of their own, so a finished run drops them by
+                // deleting that file instead of freeing every overflow page of every body (half a
+                // second per 100k products). Pages an older alifeed checkpointed move with them.
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO pagefile.pages SELECT run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at FROM main.pages;
+                    INSERT OR IGNORE INTO pagefile.page_summaries SELECT * FROM main.page_summaries;
+                    DROP TABLE main.page_summaries;
+                    DROP TABLE main.pages;
+                    """)
+            }
+        }
         try migrator.migrate(queue)
+    }
+
+    /// `<name>.pages.sqlite` beside `<name>.sqlite`.
+    static func pagesPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingPathExtension().path + ".pages.sqlite"
+    }
+
+    /// Attaches the pages file as `pagefile`, creating its tables when the file is new. A page
+    /// and its summary live in the same file, so they are committed together.
+    private static func attachPages(_ db: Database, path: String) throws {
+        try db.execute(sql: "ATTACH DATABASE ? AS pagefile", arguments: [path])
+        // Page bodies are 50–200 KB blobs: with 16 KB pages their overflow chains are 4× shorter
+        // to read back. (Measured: 64 KB pages were no faster end to end and held ~30 MB more
+        // resident memory while fetching.) Only a new file takes it; the size is fixed once WAL is on.
+        try db.execute(sql: "PRAGMA pagefile.page_size = 16384")
+        try db.execute(sql: "PRAGMA pagefile.journal_mode = WAL")
+        try db.execute(sql: """
+            CREATE TABLE IF NOT EXISTS pagefile.pages (
+                run_id TEXT NOT NULL,
+                keyword_index INTEGER NOT NULL,
+                keyword TEXT NOT NULL,
+                page_no INTEGER NOT NULL,
+                method TEXT NOT NULL,
+                body BLOB NOT NULL,
+                request_id TEXT,
+                fetched_at TEXT NOT NULL,
+                PRIMARY KEY (run_id, keyword_index, page_no)
+            ) STRICT;
+            CREATE TABLE IF NOT EXISTS pagefile.page_summaries (
+                run_id TEXT NOT NULL,
+                keyword_index INTEGER NOT NULL,
+                page_no INTEGER NOT NULL,
+                keyword TEXT NOT NULL,
+                method TEXT NOT NULL,
+                request_id TEXT,
+                product_count INTEGER NOT NULL,
+                reported_page_no INTEGER NOT NULL,
+                record_count INTEGER NOT NULL,
+                total_records INTEGER,
+                total_pages INTEGER,
+                is_empty INTEGER NOT NULL,
+                PRIMARY KEY (run_id, keyword_index, page_no)
+            ) STRICT;
+            """)
+    }
+
+    /// Deletes the pages file and starts an empty one. Only when no pending run needs its pages.
+    private func resetPages() throws {
+        guard let pagesPath else { return }
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "DETACH DATABASE pagefile")
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: pagesPath + suffix) {
+                try FileManager.default.removeItem(atPath: pagesPath + suffix)
+            }
+            try Self.attachPages(db, path: pagesPath)
+        }
     }
 
     /// The run left unfinished by an earlier `alifeed run`, if any.
@@ -115,7 +188,7 @@ public final class StateStore: Sendable {
             let id: String = row["id"]
             return PendingRun(
                 id: id, specHash: row["spec_hash"], startedAt: Timestamp.parse(row["started_at"]),
-                pages: try Int.fetchOne(db, sql: "SELECT count(*) FROM pages WHERE run_id = ?", arguments: [id]) ?? 0,
+                pages: try Int.fetchOne(db, sql: "SELECT count(*) FROM pagefile.pages WHERE run_id = ?", arguments: [id]) ?? 0,
                 links: try Int.fetchOne(db, sql: "SELECT count(*) FROM links WHERE run_id = ?", arguments: [id]) ?? 0)
         }
     }
@@ -126,9 +199,24 @@ public final class StateStore: Sendable {
             try db.execute(sql: "DELETE FROM fetch_log WHERE run_id IN (SELECT id FROM run WHERE status != 'finished')")
             try db.execute(sql: "DELETE FROM run WHERE status != 'finished'")
         }
+        // Only unfinished runs have pages, and none is left.
+        try resetPages()
     }
 
     public func begin(runID: String, specHash: String, startedAt: Date) throws {
+        // Pages of runs that are not pending (a finish cut short) are of no use to anyone.
+        let stale = try queue.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM pagefile.pages WHERE run_id != ? AND run_id NOT IN (SELECT id FROM run WHERE status != 'finished'))
+                """, arguments: [runID]) ?? false
+        }
+        if stale {
+            try queue.write { db in
+                for table in ["pages", "page_summaries"] {
+                    try db.execute(sql: "DELETE FROM pagefile.\(table) WHERE run_id != ? AND run_id NOT IN (SELECT id FROM run WHERE status != 'finished')", arguments: [runID])
+                }
+            }
+        }
         try queue.write { db in
             try db.execute(sql: """
                 INSERT INTO run (id, spec_hash, started_at, status) VALUES (?, ?, ?, 'running')
@@ -144,15 +232,21 @@ public final class StateStore: Sendable {
 
     /// The run is published: its pages and links are no longer needed.
     public func finish(runID: String) throws {
-        try queue.write { db in
-            // Usually this run's pages are all there are: a DELETE without WHERE lets SQLite drop
-            // the table's pages at once (the truncate optimization) instead of row by row.
-            let others = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pages WHERE run_id != ?)", arguments: [runID]) ?? false
-            try db.execute(sql: others ? "DELETE FROM pages WHERE run_id = ?" : "DELETE FROM pages", arguments: others ? [runID] : [])
-            try db.execute(sql: "DELETE FROM page_summaries WHERE run_id = ?", arguments: [runID])
+        let othersPending = try queue.write { db in
             try db.execute(sql: "DELETE FROM links WHERE run_id = ?", arguments: [runID])
             try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runID])
             try db.execute(sql: "DELETE FROM run WHERE status = 'finished' AND id != ?", arguments: [runID])
+            return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE status != 'finished')") ?? false
+        }
+        // The run is marked finished first: a crash now leaves pages nobody resumes, which the
+        // next run's `begin` clears.
+        if othersPending {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM pagefile.pages WHERE run_id = ?", arguments: [runID])
+                try db.execute(sql: "DELETE FROM pagefile.page_summaries WHERE run_id = ?", arguments: [runID])
+            }
+        } else {
+            try resetPages()
         }
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
@@ -195,12 +289,12 @@ public final class StateStore: Sendable {
         try queue.read { db in
             if let row = try Row.fetchOne(db, sql: """
                 SELECT keyword, method, request_id, product_count, reported_page_no, record_count, total_records, total_pages, is_empty
-                FROM page_summaries WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                FROM pagefile.page_summaries WHERE run_id = ? AND keyword_index = ? AND page_no = ?
                 """, arguments: [runID, keywordIndex, pageNo]), let summary = PageSummary(row) {
                 return (row["keyword"], row["method"], row["request_id"], .summary(summary))
             }
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT keyword, method, request_id, body FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
+                SELECT keyword, method, request_id, body FROM pagefile.pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?
                 """, arguments: [runID, keywordIndex, pageNo])
             else { return nil }
             return (row["keyword"], row["method"], row["request_id"], .body(row["body"]))
@@ -214,7 +308,7 @@ public final class StateStore: Sendable {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT keyword_index, page_no, keyword, method, request_id, product_count, reported_page_no, record_count,
                     total_records, total_pages, is_empty
-                FROM page_summaries WHERE run_id = ?
+                FROM pagefile.page_summaries WHERE run_id = ?
                 """, arguments: [runID])
             while let row = try rows.next() {
                 guard let summary = PageSummary(row) else { continue }
@@ -235,17 +329,17 @@ public final class StateStore: Sendable {
         runID: String, keywordIndex: Int, keyword: String, pageNo: Int, method: String, body: Data, requestID: String?, summary: PageSummary? = nil
     ) throws {
         try queue.write { db in
-            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
+            let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pagefile.pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
                                             arguments: [runID, keywordIndex, pageNo]) ?? 0
             let now = Timestamp.iso8601(Date())
             try db.execute(sql: "INSERT INTO fetch_log VALUES (?, ?, ?, ?, ?)", arguments: [runID, keywordIndex, pageNo, now, existing])
             try db.execute(sql: """
-                INSERT OR IGNORE INTO pages (run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at)
+                INSERT OR IGNORE INTO pagefile.pages (run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [runID, keywordIndex, keyword, pageNo, method, body, requestID, now])
             if let summary {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO page_summaries (
+                    INSERT OR IGNORE INTO pagefile.page_summaries (
                         run_id, keyword_index, page_no, keyword, method, request_id,
                         product_count, reported_page_no, record_count, total_records, total_pages, is_empty)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -270,7 +364,7 @@ public final class StateStore: Sendable {
     ) throws {
         try queue.read { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT keyword_index, keyword, page_no, method, body FROM pages WHERE run_id = ? ORDER BY keyword_index, page_no
+                SELECT keyword_index, keyword, page_no, method, body FROM pagefile.pages WHERE run_id = ? ORDER BY keyword_index, page_no
                 """, arguments: [runID])
             while let row = try rows.next() {
                 // The body is read in place (no copy): `body` decodes it before the cursor moves on.

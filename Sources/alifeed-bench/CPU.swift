@@ -77,10 +77,10 @@ enum CPUBench {
         }
         if sinkSets != nil { return figures }
         // Decoding alone, and the bare insert loop the SQLite sink is held against.
-        let (decodeRate, products) = try decode(statePath: stateDirectory.appendingPathComponent("cpu.sqlite").path, restoreFrom: saved)
+        let (decodeRate, products) = try decode(statePath: stateDirectory.appendingPathComponent("cpu.pages.sqlite").path, restoreFrom: saved)
         figures.append(Figure(name: "products/s, decoding pages (JSONDecoder)", value: decodeRate, unit: "/s", target: nil, met: nil,
                               detail: "EnvelopeDecoder + WireProduct over the checkpointed bodies (before)"))
-        let fastRate = try fastDecode(statePath: stateDirectory.appendingPathComponent("cpu.sqlite").path)
+        let fastRate = try fastDecode(statePath: stateDirectory.appendingPathComponent("cpu.pages.sqlite").path)
         figures.append(Figure(name: "products/s, decoding pages (fast decoder)", value: fastRate, unit: "/s", target: nil, met: nil,
                               detail: "FastProductDecoder, what the pipeline uses now"))
         let baseline = try bareInsert(products, path: work.appendingPathComponent("baseline.sqlite").path)

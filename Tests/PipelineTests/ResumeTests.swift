@@ -27,7 +27,7 @@ import Testing
     }
 
     static func pagesCheckpointed(_ directory: TempDirectory) -> Int {
-        guard let queue = try? DatabaseQueue(path: directory.path(".state/r.sqlite")) else { return 0 }
+        guard let queue = try? DatabaseQueue(path: directory.path(".state/r.pages.sqlite")) else { return 0 }
         return (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pages") ?? 0 }) ?? 0
     }
 
@@ -75,11 +75,13 @@ import Testing
         #expect(summary.pagesFromCheckpoint >= afterPages)
         #expect(try Self.outputs(resumed) == Self.outputs(reference), "byte-identical to the uninterrupted run")
         let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
-        let (refetched, leftPages) = try await state.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")!,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM pages")!)
+        let refetched = try await state.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")!
         }
         #expect(refetched == 0, "no checkpointed page was fetched again")
+        let leftPages = try await DatabaseQueue(path: resumed.path(".state/r.pages.sqlite")).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM pages")!
+        }
         #expect(leftPages == 0, "the finished run's pages are cleared")
     }
 
@@ -92,11 +94,11 @@ import Testing
         _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
         let spec = try Self.spec(resumed)
         _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= 6 }
-        let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
-        let cleared = try await state.write { db in
+        let cleared = try await DatabaseQueue(path: resumed.path(".state/r.pages.sqlite")).write { db in
             try db.execute(sql: "DELETE FROM page_summaries")
             return db.changesCount
         }
+        let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
         #expect(cleared >= 6)
         let summary = try await PipelineRunner(spec: spec, options: Self.options(server)).run()
         await server.stop()
@@ -104,6 +106,48 @@ import Testing
         #expect(try Self.outputs(resumed) == Self.outputs(reference))
         let refetched = try await state.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")! }
         #expect(refetched == 0)
+    }
+
+    /// A state file from before the pages file (state-v2: pages inside the state file): its
+    /// pages move to the pages file on open, and the resumed run still fetches nothing twice.
+    @Test func pagesInAnOlderStateFileMoveToThePagesFile() async throws {
+        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
+        let reference = try TempDirectory(), resumed = try TempDirectory()
+        defer { reference.remove(); resumed.remove() }
+        _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
+        let spec = try Self.spec(resumed)
+        _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= 6 }
+        // Put the pages back where state-v2 kept them, as if this alifeed had never run here.
+        let pagesFile = resumed.path(".state/r.pages.sqlite")
+        let moved = try await DatabaseQueue(path: resumed.path(".state/r.sqlite")).writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS old", arguments: [pagesFile])
+            try db.execute(sql: """
+                CREATE TABLE main.pages (
+                    run_id TEXT NOT NULL REFERENCES run(id) ON DELETE CASCADE, keyword_index INTEGER NOT NULL,
+                    keyword TEXT NOT NULL, page_no INTEGER NOT NULL, method TEXT NOT NULL, body BLOB NOT NULL,
+                    request_id TEXT, fetched_at TEXT NOT NULL, PRIMARY KEY (run_id, keyword_index, page_no)) STRICT;
+                CREATE TABLE main.page_summaries AS SELECT * FROM old.page_summaries;
+                INSERT INTO main.pages SELECT * FROM old.pages;
+                DELETE FROM grdb_migrations WHERE identifier = 'state-v3';
+                """)
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM main.pages") ?? 0
+            try db.execute(sql: "DETACH DATABASE old")
+            return count
+        }
+        #expect(moved >= 6)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: pagesFile + suffix) }
+
+        let summary = try await PipelineRunner(spec: spec, options: Self.options(server)).run()
+        await server.stop()
+        #expect(summary.pagesFromCheckpoint >= moved)
+        #expect(try Self.outputs(resumed) == Self.outputs(reference))
+        let state = try DatabaseQueue(path: resumed.path(".state/r.sqlite"))
+        let (refetched, oldTables) = try await state.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM fetch_log WHERE already_checkpointed > 0")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name IN ('pages', 'page_summaries')")!)
+        }
+        #expect(refetched == 0)
+        #expect(oldTables == 0, "the state file no longer holds pages")
     }
 
     @Test func interruptedDuringLinkGenerationKeepsTheLinksMade() async throws {
