@@ -326,13 +326,16 @@ public final class CatalogWriter {
         unavailable = try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?")
     }
 
+    /// Writes one product's rows. The load pass calls it from a thread of its own while the
+    /// transaction's closure waits, so it goes through SQLite's C API only: GRDB's own calls
+    /// check that they run on the database's queue.
     public func write(_ p: Product) throws {
         if p.availability == .outOfStock && p.hits.isEmpty {
             // Known from earlier runs, not found this run: kept, marked, no new observation.
-            try unavailable.execute(arguments: [p.id])
-            if let a = p.affiliateLink {
-                try link.execute(arguments: [p.id, context.runID, a.url, a.trackingID, a.linkType, Timestamp.iso8601(a.generatedAt)])
-            }
+            let u = DirectStatement(unavailable)
+            u.bind(1, p.id)
+            try u.run()
+            if let a = p.affiliateLink { try writeLink(a, productID: p.id) }
             return
         }
         found += 1
@@ -391,16 +394,18 @@ public final class CatalogWriter {
         h.bind(5, original)
         h.bind(6, currency)
         try h.run()
-        if let a = p.affiliateLink {
-            let l = DirectStatement(link)
-            l.bind(1, p.id)
-            l.bind(2, context.runID)
-            l.bind(3, a.url)
-            l.bind(4, a.trackingID)
-            l.bind(5, a.linkType)
-            l.bind(6, Timestamp.iso8601(a.generatedAt))
-            try l.run()
-        }
+        if let a = p.affiliateLink { try writeLink(a, productID: p.id) }
+    }
+
+    private func writeLink(_ a: AffiliateLink, productID: Int64) throws {
+        let l = DirectStatement(link)
+        l.bind(1, productID)
+        l.bind(2, context.runID)
+        l.bind(3, a.url)
+        l.bind(4, a.trackingID)
+        l.bind(5, a.linkType)
+        l.bind(6, Timestamp.iso8601(a.generatedAt))
+        try l.run()
     }
 
     /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).

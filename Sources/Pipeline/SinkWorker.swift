@@ -2,15 +2,15 @@ import Catalog
 import Foundation
 import Load
 
-/// A file sink's writer on a thread of its own. The load pass hands it each page's products, so
-/// decoding and the catalog (on the calling thread) overlap with building feed rows here; the
-/// rows still go out in the order they were handed over. At most `capacity` pages wait, so
-/// memory stays bounded when the writer is the slow side.
+/// A sink's writer (a feed file, or the catalog's statements) on a thread of its own. The load
+/// pass hands it each page's products, so decoding on the calling thread overlaps with writing
+/// rows here; the rows still go out in the order they were handed over. At most `capacity` pages
+/// wait, so memory stays bounded when the writer is the slow side.
 final class SinkWorker: @unchecked Sendable {
-    // @unchecked: `writer` is used by the worker thread only, from `start()` until `finish()` or
-    // `abandon()` returns, and by the owner only before and after; everything else is guarded by
-    // `condition`.
-    private let writer: any SinkWriter
+    // @unchecked: `write` (and what it writes to) is used by the worker thread only, from
+    // `start()` until `finish()` or `abandon()` returns, and by the owner only before and after;
+    // everything else is guarded by `condition`.
+    private let write: (Product) throws -> Void
     private let condition = NSCondition()
     private var queue: [[Product]] = []
     private var closed = false
@@ -18,8 +18,8 @@ final class SinkWorker: @unchecked Sendable {
     private var failure: (any Error)?
     private let capacity: Int
 
-    init(writer: any SinkWriter, capacity: Int = 8) {
-        self.writer = writer
+    init(capacity: Int = 8, write: @escaping (Product) throws -> Void) {
+        self.write = write
         self.capacity = capacity
     }
 
@@ -40,8 +40,8 @@ final class SinkWorker: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Waits until everything queued is written, then hands the writer back (to be closed).
-    func finish() throws -> any SinkWriter {
+    /// Waits until everything queued is written; the writer is then the owner's again (to be closed).
+    func finish() throws {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -49,7 +49,6 @@ final class SinkWorker: @unchecked Sendable {
         let failure = failure
         condition.unlock()
         if let failure { throw failure }
-        return writer
     }
 
     /// Drops what is queued and waits for the thread to end; the writer is then the owner's to discard.
@@ -78,7 +77,7 @@ final class SinkWorker: @unchecked Sendable {
             condition.unlock()
             guard !failed else { continue }
             do {
-                for product in batch { try writer.write(product) }
+                for product in batch { try write(product) }
             } catch {
                 condition.lock()
                 failure = error

@@ -118,7 +118,7 @@ struct StreamingTransform {
             }
             do {
                 for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
-                workers = writers.map { SinkWorker(writer: $0.1) }
+                workers = writers.map { SinkWorker(write: $0.1.write) }
                 for worker in workers { worker.start() }
                 let filter = filter
                 let pricing = spec.transform.pricing
@@ -173,7 +173,7 @@ struct StreamingTransform {
                 // Every worker is joined before the first failure is thrown (abandon is then a no-op).
                 var failure: (any Error)?
                 for worker in workers {
-                    do { _ = try worker.finish() } catch { failure = failure ?? error }
+                    do { try worker.finish() } catch { failure = failure ?? error }
                 }
                 if let failure { throw failure }
                 guard outcome.written > 0 else {

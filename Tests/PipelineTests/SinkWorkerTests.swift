@@ -5,8 +5,8 @@ import Synchronization
 import Testing
 @testable import Pipeline
 
-/// A file sink's writer on its own thread keeps the order it is given, hands the writer back,
-/// and turns a write failure into an error for the load pass without hanging it.
+/// A sink's writer on its own thread keeps the order it is given and turns a write failure into
+/// an error for the load pass without hanging it.
 @Suite struct SinkWorkerTests {
     /// Records the ids written; fails on `failAt` when set.
     final class Recorder: SinkWriter, @unchecked Sendable {
@@ -28,27 +28,26 @@ import Testing
 
     @Test func writesEveryPageInOrder() throws {
         let recorder = Recorder()
-        let worker = SinkWorker(writer: recorder, capacity: 2)
+        let worker = SinkWorker(capacity: 2, write: recorder.write)
         worker.start()
         for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
-        let writer = try worker.finish()
-        #expect(writer === recorder)
+        try worker.finish()
         #expect(recorder.ids.withLock { $0 } == Array(1...1000))
     }
 
     @Test func aFailedWriteReachesTheLoadPass() throws {
         let recorder = Recorder(failAt: 120)
-        let worker = SinkWorker(writer: recorder, capacity: 1)
+        let worker = SinkWorker(capacity: 1, write: recorder.write)
         worker.start()
         // A later submit may report it already (the loop stops there); finish reports it in any case.
         for start in stride(from: Int64(1), through: 951, by: 50) where (try? worker.submit(Self.page(start...(start + 49)))) == nil { break }
-        #expect(throws: Recorder.DiskFull.self) { _ = try worker.finish() }
+        #expect(throws: Recorder.DiskFull.self) { try worker.finish() }
         #expect(recorder.ids.withLock { $0 } == Array(1...119), "nothing after the failure is written")
     }
 
     @Test func abandonStopsWithoutWritingTheRest() throws {
         let recorder = Recorder()
-        let worker = SinkWorker(writer: recorder, capacity: 64)
+        let worker = SinkWorker(capacity: 64, write: recorder.write)
         worker.start()
         for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
         worker.abandon()
