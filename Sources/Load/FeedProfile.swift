@@ -147,13 +147,17 @@ public enum FeedValues {
         return out
     }
 
+    /// Below 64, the bytes a safe URL leaves out: controls, space, `" , < >`.
+    private static let unsafeBelow64: UInt64 = 0x1_FFFF_FFFF | 1 << 0x22 | 1 << 0x2C | 1 << 0x3C | 1 << 0x3E
+
     /// `http(s)://` and only printable ASCII other than `, " < >`: nothing to trim or encode.
     static func isSafeAlready(_ url: String) -> Bool {
         url.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             guard bytes.count > 8, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else { return false }
             let rest = bytes[4] == 0x73 ? 5 : 4
             guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
-            for byte in bytes where byte < 0x21 || byte > 0x7E || byte == 0x2C || byte == 0x22 || byte == 0x3C || byte == 0x3E {
+            let mask = unsafeBelow64
+            for byte in bytes where byte < 64 ? (mask >> byte) & 1 != 0 : byte > 0x7E {
                 return false
             }
             return true

@@ -13,8 +13,8 @@ protocol CSVLayout: Sendable {
     func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip>
 }
 
-/// One row's cells: all of them in header order, or only the non-empty ones by column position
-/// (Shopify's image rows fill 3 of 57 columns).
+/// One row's cells: all of them in header order, or only the non-empty ones by column position,
+/// in column order, each at most once (Shopify's image rows fill 3 of 57 columns).
 enum CSVRow {
     case full([String])
     case sparse([(column: Int, value: String)])
@@ -90,8 +90,7 @@ public struct StorefrontCSVSink: Sink {
         var firstSkip: FeedSkip?
         var line: [UInt8] = []
         line.reserveCapacity(8192)
-        // Sparse rows are spread into this row of empty cells, and emptied again after.
-        var spread = Array(repeating: "", count: isText.count)
+        let columns = isText.count
         return FileWriter(file: file, footer: "", verify: { _, rows in
             guard rows > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
@@ -99,33 +98,36 @@ public struct StorefrontCSVSink: Sink {
         }) { [file] product in
             switch layout.rows(for: product, options: options) {
             case .success(let rows):
-                // Local buffers: appending to the captured ones would check exclusivity on every cell.
-                var bytes = line, cells = spread
+                // A local buffer: appending to the captured one would check exclusivity on every cell.
+                var bytes = line
                 line = []
-                spread = []
                 bytes.removeAll(keepingCapacity: true)
-                func append(_ row: [String]) {
-                    for (index, value) in row.enumerated() {
-                        if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                        if value.isEmpty { continue }
-                        CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &bytes)
+                func cell(_ index: Int, _ value: String) {
+                    CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &bytes)
+                }
+                for row in rows {
+                    switch row {
+                    case .full(let values):
+                        for (index, value) in values.enumerated() {
+                            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                            if !value.isEmpty { cell(index, value) }
+                        }
+                    case .sparse(let values):
+                        // Straight to the bytes, commas for the empty cells between: spreading
+                        // into a row of empty Strings cost a retain and release per cell.
+                        var commas = 0
+                        for (column, value) in values {
+                            assert(column >= commas, "sparse cells out of column order")
+                            bytes.append(contentsOf: repeatElement(UInt8(ascii: ","), count: column - commas))
+                            commas = column
+                            cell(column, value)
+                        }
+                        bytes.append(contentsOf: repeatElement(UInt8(ascii: ","), count: columns - 1 - commas))
                     }
                     bytes.append(0x0D)
                     bytes.append(0x0A)
                 }
-                for row in rows {
-                    switch row {
-                    case .full(let values): append(values)
-                    case .sparse(let values):
-                        for (column, value) in values { cells[column] = value }
-                        append(cells)
-                        for (column, _) in values { cells[column] = "" }
-                    }
-                }
-                defer {
-                    line = bytes
-                    spread = cells
-                }
+                defer { line = bytes }
                 try file.write(bytes: bytes)
                 return true
             case .failure(let skip):
@@ -325,6 +327,7 @@ struct ShopifyLayout: CSVLayout {
         var first: [(column: Int, value: String)] = []
         first.reserveCapacity(32)
         func set(_ column: Column, _ value: String) { if !value.isEmpty { first.append((column.rawValue, value)) } }
+        // In column order: the sink writes sparse rows as they come.
         set(.title, title)
         set(.urlHandle, handle)
         set(.description, FeedValues.htmlDescription(product, title: title, text: text))
@@ -340,25 +343,25 @@ struct ShopifyLayout: CSVLayout {
         set(.compareAtPrice, product.storeCompareAt?.formatted() ?? "")
         set(.costPerItem, product.pricing?.cost.formatted() ?? "")
         set(.chargeTax, "TRUE")
-        set(.continueSellingWhenOutOfStock, legacy ? "deny" : "DENY")
-        set(.requiresShipping, "TRUE")
         // Untracked (dropshipped) unless out of stock, which Shopify shows as tracked with none left.
         if product.availability == .outOfStock {
             set(.inventoryTracker, "shopify")
             set(.inventoryQuantity, "0")
         }
+        set(.continueSellingWhenOutOfStock, legacy ? "deny" : "DENY")
+        set(.requiresShipping, "TRUE")
         set(.fulfillmentService, "manual")
+        if let main = images.first {
+            set(.productImageURL, main)
+            set(.imagePosition, "1")
+            set(.imageAltText, TitleCleaner.truncate(title, limit: 512))
+        }
         set(.giftCard, "FALSE")
         set(.seoTitle, TitleCleaner.truncate(title, limit: 70))
         set(.seoDescription, TitleCleaner.truncate(FeedValues.description(product, title: title, text: text), limit: 320))
         set(.googleCondition, "new")
         set(.googleCustomProduct, "TRUE")
         set(.googleCustomLabel0, product.keywords.first.map { TitleCleaner.clean($0, limit: 100) } ?? "")
-        if let main = images.first {
-            set(.productImageURL, main)
-            set(.imagePosition, "1")
-            set(.imageAltText, TitleCleaner.truncate(title, limit: 512))
-        }
         var rows: [CSVRow] = [.sparse(first)]
         for (offset, image) in images.dropFirst().enumerated() {
             rows.append(.sparse([

@@ -35,6 +35,10 @@ struct Bench {
         if only == nil || only == "cpu" {
             results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep)
         }
+        if only == "writers" {
+            // `--only writers --keep DIR`: each feed writer alone over products in memory, for profiling.
+            results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep)
+        }
         if only == nil || only == "memory" { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
         print(Figure.table(results))
         let json = Figure.json(results)

@@ -83,6 +83,13 @@ enum CPUBench {
         let fastRate = try fastDecode(statePath: stateDirectory.appendingPathComponent("cpu.pages.sqlite").path)
         figures.append(Figure(name: "products/s, decoding pages (fast decoder)", value: fastRate, unit: "/s", target: nil, met: nil,
                               detail: "FastProductDecoder, what the pipeline uses now"))
+        // Each feed writer alone on one thread, over products already in memory: what a sink's
+        // rows cost without decoding or threads (best of 3).
+        for (label, sink) in writerSinks(work: work) {
+            let rate = try writerRate(sink, products: products)
+            figures.append(Figure(name: "products/s, \(label) writer alone", value: rate, unit: "/s", target: nil, met: nil,
+                                  detail: "rows built and written on one thread from \(products.count) products in memory, best of 3"))
+        }
         let baseline = try bareInsert(products, path: work.appendingPathComponent("baseline.sqlite").path)
         figures.append(Figure(name: "rows/s, bare prepared-statement inserts", value: baseline, unit: "/s", target: nil, met: nil,
                               detail: "products + keyword + price rows, one transaction, no decoding"))
@@ -90,6 +97,43 @@ enum CPUBench {
         figures.append(Figure(name: "sqlite sink vs bare inserts (slower by)", value: factor, unit: "×", target: "≤ 3", met: factor <= 3,
                               detail: String(format: "sink run %.0f/s (decoding included) vs %.0f/s; %d rows", sqliteRate, baseline, rows)))
         return figures
+    }
+
+    /// The writer figures alone, from pages an earlier `--only cpu --keep DIR` prepared.
+    static func writers(products target: Int, work: URL, keep: String?) throws -> [Figure] {
+        guard let keep else { throw BenchError(message: "--only writers needs --keep DIR (prepared by --only cpu --keep DIR)") }
+        let saved = URL(fileURLWithPath: keep).appendingPathComponent("cpu-state-\(target)")
+        let restored = work.appendingPathComponent("cpu-state")
+        let (_, products) = try decode(statePath: restored.appendingPathComponent("cpu.pages.sqlite").path, restoreFrom: saved)
+        return try writerSinks(work: work).map { label, sink in
+            Figure(name: "products/s, \(label) writer alone", value: try writerRate(sink, products: products), unit: "/s", target: nil, met: nil,
+                   detail: "rows built and written on one thread from \(products.count) products in memory, best of 3")
+        }
+    }
+
+    struct BenchError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    static func writerSinks(work: URL) -> [(String, any Sink)] {
+        [
+            ("shopify csv", StorefrontCSVSink(url: work.appendingPathComponent("writer-shopify.csv"), profile: .shopify)),
+            ("google merchant xml", MerchantFeedSink(url: work.appendingPathComponent("writer-google.xml"), profile: .googleMerchant)),
+        ]
+    }
+
+    /// Products per second of one writer over `products`, best of 3; nothing is published.
+    static func writerRate(_ sink: any Sink, products: [Product]) throws -> Double {
+        var best = 0.0
+        for _ in 0..<3 {
+            let writer = try sink.open(context: RunContext(runID: "bench", pipeline: "bench", specHash: "", startedAt: Date()))
+            let start = Clock.now()
+            for product in products { try writer.write(product) }
+            best = max(best, Double(products.count) / (Clock.now() - start))
+            writer.discard()
+        }
+        return best
     }
 
     static func decode(statePath: String, restoreFrom saved: URL) throws -> (Double, [Product]) {
