@@ -278,6 +278,7 @@ public final class CatalogWriter {
     let now: String
     let upsert: Statement, keyword: Statement, price: Statement, link: Statement, unavailable: Statement
     public private(set) var found = 0
+    let resetsUnseenAtFinish: Bool
     /// The context with the final keyword stats, set by the runner before the transaction ends.
     public var finalContext: RunContext?
 
@@ -285,6 +286,11 @@ public final class CatalogWriter {
         self.db = db
         self.context = context
         now = Timestamp.iso8601(context.startedAt)
+        // A run id the catalog has seen before (a resumed or repeated run) may already be some
+        // products' `last_run`, so the flags are reset up front as they always were; otherwise only
+        // the products this run did not see are reset, at the end, instead of every row twice.
+        let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [context.runID]) ?? false
+        resetsUnseenAtFinish = !known
         try db.execute(
             sql: """
                 INSERT INTO runs (id, pipeline, spec_hash, status, started_at, finished_at, keywords, products)
@@ -292,7 +298,7 @@ public final class CatalogWriter {
                 ON CONFLICT(id) DO UPDATE SET status = 'succeeded', finished_at = excluded.finished_at, error = NULL
                 """,
             arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count])
-        try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1")
+        if known { try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1") }
         upsert = try db.makeStatement(sql: """
             INSERT INTO products (id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent,
                 main_image, gallery_json, video_url, category_id, category_name, subcategory_id, subcategory_name,
@@ -452,6 +458,10 @@ public final class CatalogWriter {
             try stat.execute(arguments: [context.runID, s.keyword, s.totalRecords, s.pagesFetched, s.productsKept])
         }
         try db.execute(sql: "UPDATE runs SET products = ?, keywords = ? WHERE id = ?", arguments: [found, context.keywordStats.count, context.runID])
+        if resetsUnseenAtFinish {
+            // Every product this run saw has it as `last_run`.
+            try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1 AND last_run != ?", arguments: [context.runID])
+        }
     }
 }
 

@@ -36,8 +36,10 @@ struct Bench {
             results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep)
         }
         if only == "writers" {
-            // `--only writers --keep DIR`: each feed writer alone over products in memory, for profiling.
-            results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep)
+            // `--only writers --keep DIR [--writer sqlite|shopify|google]`: each writer alone over
+            // products in memory, for profiling.
+            let writer = arguments.firstIndex(of: "--writer").map { arguments[$0 + 1] }
+            results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep, only: writer)
         }
         if only == nil || only == "memory" { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
         print(Figure.table(results))

@@ -1,0 +1,47 @@
+import Catalog
+import Foundation
+import GRDB
+import Load
+import Testing
+
+/// `products.seen_in_last_run` says which products the latest run found, whether the run id is
+/// new (only the products it did not see are reset) or one the catalog has seen before.
+@Suite struct SeenInLastRunTests {
+    static func products(_ ids: ClosedRange<Int64>) -> [Product] {
+        ids.map { id in
+            var product = Product(id: id, title: "p\(id)", detailURL: "https://www.aliexpress.com/item/\(id).html", salePrice: Money(1, .usd))
+            product.hits = [KeywordHit(keyword: "k", page: 1, rank: Int(id))]
+            return product
+        }
+    }
+
+    static func load(_ ids: ClosedRange<Int64>, run: String, into path: String) throws {
+        let context = RunContext(runID: run, pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        try SQLiteCatalogSink(path: path).withTransaction(context: context) { writer in
+            for product in products(ids) { try writer.write(product) }
+        }
+    }
+
+    static func seen(_ path: String) throws -> [Int64] {
+        try DatabaseQueue(path: path).read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM products WHERE seen_in_last_run = 1 ORDER BY id")
+        }
+    }
+
+    @Test func onlyTheLatestRunsProductsAreSeen() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let path = directory.path("c.sqlite")
+        try Self.load(1...5, run: "a", into: path)
+        #expect(try Self.seen(path) == [1, 2, 3, 4, 5])
+        try Self.load(2...3, run: "b", into: path)
+        #expect(try Self.seen(path) == [2, 3])
+        // The same run id again (a repeated run): product 3 carries it from before but was not seen now.
+        try Self.load(2...2, run: "b", into: path)
+        #expect(try Self.seen(path) == [2])
+        try Self.load(4...5, run: "c", into: path)
+        #expect(try Self.seen(path) == [4, 5])
+        let foreignKeys = try DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        #expect(foreignKeys.isEmpty)
+    }
+}
