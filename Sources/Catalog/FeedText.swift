@@ -13,65 +13,77 @@ public enum TitleCleaner {
     }
 
     /// Printable ASCII titles (most of them): the same rules on bytes. Titles are cleaned several
-    /// times per product per feed, so words are ranges and repeats are found by comparing keys in
-    /// one scratch buffer (a title has a few dozen words), with no allocation per word.
+    /// times per product per feed, so words are ranges, repeats are found by comparing keys in one
+    /// scratch buffer (a title has a few dozen words), scratch space is temporary (on the stack
+    /// for titles of usual length) and the result is written straight into the new String.
     static func cleanASCII(_ title: String) -> String? {
         var title = title
         return title.withUTF8 { bytes -> String? in
-            var words: [Range<Int>] = []
-            words.reserveCapacity(32)
-            var start = -1
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b >= 0x20 && b < 0x7F else { return nil }
-                if b == 0x20 {
-                    if start >= 0 { words.append(start..<i); start = -1 }
-                } else if start < 0 {
-                    start = i
-                }
-            }
-            if start >= 0 { words.append(start..<bytes.count) }
-            // A word may only start the title if it does not start with = + - @.
-            func isTrigger(_ b: UInt8) -> Bool { b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 }
-            var first = 0
-            while first < words.count {
-                var word = words[first]
-                while !word.isEmpty, isTrigger(bytes[word.lowerBound]) { word = (word.lowerBound + 1)..<word.upperBound }
-                if word.isEmpty { first += 1 } else { words[first] = word; break }
-            }
-            // Keys: the word's letters (lower-cased) and digits, back to back; keys[k] is where key k is.
-            var keyBytes: [UInt8] = []
-            keyBytes.reserveCapacity(bytes.count)
-            var keys: [Range<Int>] = []
-            keys.reserveCapacity(words.count)
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            for word in words[first...] {
-                let keyStart = keyBytes.count
-                var allDigits = true
-                for i in word {
-                    let b = bytes[i]
-                    if b >= 0x41 && b <= 0x5A { keyBytes.append(b + 32); allDigits = false }
-                    else if b >= 0x61 && b <= 0x7A { keyBytes.append(b); allDigits = false }
-                    else if b >= 0x30 && b <= 0x39 { keyBytes.append(b) }
-                }
-                let key = keyStart..<keyBytes.count
-                if key.count >= 3 && !allDigits {
-                    let repeated = keyBytes.withUnsafeBufferPointer { k in
-                        keys.contains { $0.count == key.count && memcmp(k.baseAddress! + $0.lowerBound, k.baseAddress! + key.lowerBound, key.count) == 0 }
+            for b in bytes where b < 0x20 || b >= 0x7F { return nil }
+            let n = bytes.count
+            // Word i is bounds[2i]..<bounds[2i+1]; key k is keyBounds[2k]..<keyBounds[2k+1] in keyBytes.
+            let maxWords = n / 2 + 1
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * maxWords) { scratch -> String in
+                let bounds = UnsafeMutableBufferPointer(rebasing: scratch[0..<(2 * maxWords)])
+                let keyBounds = UnsafeMutableBufferPointer(rebasing: scratch[(2 * maxWords)...])
+                var words = 0
+                var start = -1
+                for i in 0..<n {
+                    if bytes[i] == 0x20 {
+                        if start >= 0 { bounds[2 * words] = start; bounds[2 * words + 1] = i; words += 1; start = -1 }
+                    } else if start < 0 {
+                        start = i
                     }
-                    if repeated {
-                        keyBytes.removeSubrange(key)
-                        continue
-                    }
-                    keys.append(key)
-                } else {
-                    keyBytes.removeSubrange(key)
                 }
-                if !out.isEmpty { out.append(0x20) }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[word]))
+                if start >= 0 { bounds[2 * words] = start; bounds[2 * words + 1] = n; words += 1 }
+                // A word may only start the title if it does not start with = + - @.
+                func isTrigger(_ b: UInt8) -> Bool { b == 0x3D || b == 0x2B || b == 0x2D || b == 0x40 }
+                var first = 0
+                while first < words {
+                    while bounds[2 * first] < bounds[2 * first + 1], isTrigger(bytes[bounds[2 * first]]) { bounds[2 * first] += 1 }
+                    if bounds[2 * first] < bounds[2 * first + 1] { break }
+                    first += 1
+                }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(n, 1)) { keyBytes -> String in
+                    // Keys: the word's letters (lower-cased) and digits, back to back.
+                    var keyEnd = 0, keys = 0
+                    return String(unsafeUninitializedCapacity: max(n, 1)) { out -> Int in
+                        var length = 0
+                        for w in first..<max(first, words) {
+                            let lower = bounds[2 * w], upper = bounds[2 * w + 1]
+                            let keyStart = keyEnd
+                            var allDigits = true
+                            for i in lower..<upper {
+                                let b = bytes[i]
+                                if b >= 0x41 && b <= 0x5A { keyBytes[keyEnd] = b + 32; keyEnd += 1; allDigits = false }
+                                else if b >= 0x61 && b <= 0x7A { keyBytes[keyEnd] = b; keyEnd += 1; allDigits = false }
+                                else if b >= 0x30 && b <= 0x39 { keyBytes[keyEnd] = b; keyEnd += 1 }
+                            }
+                            let count = keyEnd - keyStart
+                            if count >= 3 && !allDigits {
+                                var repeated = false
+                                for k in 0..<keys where keyBounds[2 * k + 1] - keyBounds[2 * k] == count
+                                    && memcmp(keyBytes.baseAddress! + keyBounds[2 * k], keyBytes.baseAddress! + keyStart, count) == 0 {
+                                    repeated = true
+                                    break
+                                }
+                                if repeated {
+                                    keyEnd = keyStart
+                                    continue
+                                }
+                                keyBounds[2 * keys] = keyStart
+                                keyBounds[2 * keys + 1] = keyEnd
+                                keys += 1
+                            } else {
+                                keyEnd = keyStart
+                            }
+                            if length > 0 { out[length] = 0x20; length += 1 }
+                            for i in lower..<upper { out[length] = bytes[i]; length += 1 }
+                        }
+                        return length
+                    }
+                }
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
 
