@@ -114,7 +114,11 @@ public final class StateStore: Sendable {
                 // second per 100k products). Pages an older alifeed checkpointed move with them.
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO pagefile.pages SELECT run_id, keyword_index, keyword, page_no, method, body, request_id, fetched_at FROM main.pages;
-                    INSERT OR IGNORE INTO pagefile.page_summaries SELECT * FROM main.page_summaries;
+                    INSERT OR IGNORE INTO pagefile.page_summaries (
+                        run_id, keyword_index, page_no, keyword, method, request_id, product_count, reported_page_no,
+                        record_count, total_records, total_pages, is_empty)
+                    SELECT run_id, keyword_index, page_no, keyword, method, request_id, product_count, reported_page_no,
+                        record_count, total_records, total_pages, is_empty FROM main.page_summaries;
                     DROP TABLE main.page_summaries;
                     DROP TABLE main.pages;
                     """)
@@ -163,6 +167,7 @@ public final class StateStore: Sendable {
                 total_records INTEGER,
                 total_pages INTEGER,
                 is_empty INTEGER NOT NULL,
+                product_ids BLOB,
                 PRIMARY KEY (run_id, keyword_index, page_no)
             ) STRICT;
             """)
@@ -261,6 +266,8 @@ public final class StateStore: Sendable {
         var totalRecords: Int?
         var totalPages: Int?
         var isEmpty: Bool
+        /// The page's product ids in order (saved, not read back with the summary).
+        var productIDs: [Int64] = []
 
         init(_ page: ProductPage) {
             productCount = page.productCount
@@ -269,6 +276,9 @@ public final class StateStore: Sendable {
             totalRecords = page.totalRecordCount
             totalPages = page.totalPageNo
             isEmpty = page.isEmpty
+            // Scanned once while fetching (beside the network wait), so the load's first pass
+            // reads ids instead of every body.
+            productIDs = ProductIDScanner.ids(in: page.body)
         }
 
         init?(_ row: Row) {
@@ -341,11 +351,11 @@ public final class StateStore: Sendable {
                 try db.execute(sql: """
                     INSERT OR IGNORE INTO pagefile.page_summaries (
                         run_id, keyword_index, page_no, keyword, method, request_id,
-                        product_count, reported_page_no, record_count, total_records, total_pages, is_empty)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        product_count, reported_page_no, record_count, total_records, total_pages, is_empty, product_ids)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
                         runID, keywordIndex, pageNo, keyword, method, requestID, summary.productCount, summary.reportedPageNo,
-                        summary.recordCount, summary.totalRecords, summary.totalPages, summary.isEmpty,
+                        summary.recordCount, summary.totalRecords, summary.totalPages, summary.isEmpty, Self.packed(summary.productIDs),
                     ])
             }
         }
@@ -374,6 +384,38 @@ public final class StateStore: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Every checkpointed page's product ids in output order, from the page summaries; a page
+    /// saved without them (by an older alifeed) has its body scanned instead.
+    func forEachPageProductIDs(runID: String, _ body: (_ keywordIndex: Int, _ keyword: String, _ pageNo: Int, _ ids: [Int64]) throws -> Void) throws {
+        try queue.read { db in
+            // The body is read only for a page without saved ids (the CASE leaves its overflow pages unread).
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT p.keyword_index, p.keyword, p.page_no, s.product_ids, CASE WHEN s.product_ids IS NULL THEN p.body END
+                FROM pagefile.pages p LEFT JOIN pagefile.page_summaries s
+                    ON s.run_id = p.run_id AND s.keyword_index = p.keyword_index AND s.page_no = p.page_no
+                WHERE p.run_id = ? ORDER BY p.keyword_index, p.page_no
+                """, arguments: [runID])
+            while let row = try rows.next() {
+                let ids: [Int64]
+                if let packed: Data = row[3] { ids = Self.unpacked(packed) } else { ids = ProductIDScanner.ids(in: row[4] ?? Data()) }
+                try body(row[0], row[1], row[2], ids)
+            }
+        }
+    }
+
+    /// Ids as little-endian 8-byte integers.
+    static func packed(_ ids: [Int64]) -> Data {
+        var data = Data(capacity: ids.count * 8)
+        for id in ids { withUnsafeBytes(of: id.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    static func unpacked(_ data: Data) -> [Int64] {
+        data.withUnsafeBytes { raw in
+            (0..<(raw.count / 8)).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
         }
     }
 

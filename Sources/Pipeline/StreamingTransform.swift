@@ -32,9 +32,9 @@ struct StreamingTransform {
     func indexPages() throws -> PageIndex {
         var index = PageIndex()
         let dedupe = spec.transform.dedupe
-        try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, _, body in
+        try state.forEachPageProductIDs(runID: runID) { keywordIndex, keyword, pageNo, ids in
             index.keywords[keywordIndex] = keyword
-            for (offset, id) in ProductIDScanner.ids(in: body).enumerated() {
+            for (offset, id) in ids.enumerated() {
                 index.rows += 1
                 let rowKey = dedupe ? id : Self.pairKey(id, keywordIndex)
                 if !index.firstSeen.insert(rowKey).inserted {
@@ -61,7 +61,7 @@ struct StreamingTransform {
             // Every product: the first pass already has them (without a second set).
             if spec.transform.dedupe { return index.firstSeen.sorted() }
             var ids = Set<Int64>()
-            try state.forEachPage(runID: runID) { _, _, _, _, body in for id in ProductIDScanner.ids(in: body) { ids.insert(id) } }
+            try state.forEachPageProductIDs(runID: runID) { _, _, _, pageIDs in ids.formUnion(pageIDs) }
             return ids.sorted()
         }
         var kept = Set<Int64>()
