@@ -200,14 +200,16 @@ import Testing
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2"])
-        #expect(CatalogDatabase.schemaVersion == 2)
-        let (title, availability, runColumns, alertsTable, journal) = try upgraded.queue.read { db in
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3"])
+        #expect(CatalogDatabase.schemaVersion == 3)
+        let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
              try db.columns(in: "runs").map(\.name), try db.tableExists("price_alerts"),
-             try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+             try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'price_history'"))
         }
+        #expect(historyIndexes == ["sqlite_autoindex_price_history_1"], "v3 dropped the redundant history index")
         #expect(title == "Old product")
         #expect(availability == "in_stock")
         #expect(runColumns.contains("error"))
