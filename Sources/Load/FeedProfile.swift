@@ -70,11 +70,16 @@ public enum FeedValues {
 
     /// Lower-case tags from the keywords and categories, without repeats, commas removed.
     public static func tags(_ product: Product) -> [String] {
-        var seen = Set<String>()
-        return (product.keywords + product.categories.map(\.name)).compactMap { raw in
+        // A product has a handful of tags: a linear search finds repeats without a set per product.
+        var tags: [String] = []
+        tags.reserveCapacity(product.keywords.count + product.categories.count)
+        func add(_ raw: String) {
             let tag = asciiTag(raw) ?? raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
-            return tag.isEmpty || !seen.insert(tag).inserted ? nil : tag
+            if !tag.isEmpty && !tags.contains(tag) { tags.append(tag) }
         }
+        for keyword in product.keywords { add(keyword) }
+        for category in product.categories { add(category.name) }
+        return tags
     }
 
     /// The tag rule on ASCII text, on bytes: commas and whitespace runs become one space, trimmed,
@@ -179,12 +184,31 @@ public enum FeedValues {
     }
 
     static func description(_ product: Product, title: String, text: ProductText) -> String {
-        var out = title
-        if !title.hasSuffix(".") { out += "." }
-        if !text.type.isEmpty { out += " Category: " + text.type + "." }
-        if let rating = product.rating { out += " " + DecimalText.format(rating.points, scale: 1) + "% positive feedback." }
-        if let volume = product.volume30d, volume > 0 { out += " " + String(volume) + " sold in the last 30 days." }
-        if let shop = text.shop { out += " Sold by " + shop + "." }
+        // Appended piece by piece into one reserved String (every feed row has one).
+        var out = ""
+        out.reserveCapacity(title.utf8.count + text.type.utf8.count + (text.shop?.utf8.count ?? 0) + 96)
+        out.append(title)
+        if !title.hasSuffix(".") { out.append(".") }
+        if !text.type.isEmpty {
+            out.append(" Category: ")
+            out.append(text.type)
+            out.append(".")
+        }
+        if let rating = product.rating {
+            out.append(" ")
+            out.append(DecimalText.format(rating.points, scale: 1))
+            out.append("% positive feedback.")
+        }
+        if let volume = product.volume30d, volume > 0 {
+            out.append(" ")
+            out.append(String(volume))
+            out.append(" sold in the last 30 days.")
+        }
+        if let shop = text.shop {
+            out.append(" Sold by ")
+            out.append(shop)
+            out.append(".")
+        }
         return out
     }
 
@@ -194,12 +218,30 @@ public enum FeedValues {
     }
 
     static func htmlDescription(_ product: Product, title: String, text: ProductText) -> String {
-        var out = "<p>" + XMLFormat.escapeHTML(title) + "</p>"
-        var items = ""
-        if !text.type.isEmpty { items += "<li>Category: " + XMLFormat.escapeHTML(text.type) + "</li>" }
-        if let rating = product.rating { items += "<li>" + DecimalText.format(rating.points, scale: 1) + "% positive feedback</li>" }
-        if let volume = product.volume30d, volume > 0 { items += "<li>" + String(volume) + " sold in the last 30 days</li>" }
-        if !items.isEmpty { out += "<ul>" + items + "</ul>" }
+        var out = ""
+        out.reserveCapacity(title.utf8.count + text.type.utf8.count + 160)
+        out.append("<p>")
+        out.append(XMLFormat.escapeHTML(title))
+        out.append("</p>")
+        let volume = product.volume30d.flatMap { $0 > 0 ? $0 : nil }
+        guard !text.type.isEmpty || product.rating != nil || volume != nil else { return out }
+        out.append("<ul>")
+        if !text.type.isEmpty {
+            out.append("<li>Category: ")
+            out.append(XMLFormat.escapeHTML(text.type))
+            out.append("</li>")
+        }
+        if let rating = product.rating {
+            out.append("<li>")
+            out.append(DecimalText.format(rating.points, scale: 1))
+            out.append("% positive feedback</li>")
+        }
+        if let volume {
+            out.append("<li>")
+            out.append(String(volume))
+            out.append(" sold in the last 30 days</li>")
+        }
+        out.append("</ul>")
         return out
     }
 }
