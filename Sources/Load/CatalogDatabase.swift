@@ -281,7 +281,11 @@ public final class CatalogWriter {
     let db: Database
     let context: RunContext
     let now: String
-    let upsert: Statement, keyword: Statement, price: Statement, link: Statement, unavailable: Statement
+    let upsert: DirectStatement, keyword: DirectStatement, price: DirectStatement, link: DirectStatement, unavailable: DirectStatement
+    /// Makes the rows this writer writes; ``CatalogRowEncoder`` is Sendable, so another thread can
+    /// encode products while this one writes.
+    public let encoder: CatalogRowEncoder
+    private var scratch = CatalogRows()
     public private(set) var found = 0
     let resetsUnseenAtFinish: Bool
     /// The context with the final keyword stats, set by the runner before the transaction ends.
@@ -304,7 +308,7 @@ public final class CatalogWriter {
                 """,
             arguments: [context.runID, context.pipeline, context.specHash, now, Timestamp.iso8601(Date()), context.keywordStats.count])
         if known { try db.execute(sql: "UPDATE products SET seen_in_last_run = 0 WHERE seen_in_last_run = 1") }
-        upsert = try db.makeStatement(sql: """
+        upsert = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO products (id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent,
                 main_image, gallery_json, video_url, category_id, category_name, subcategory_id, subcategory_name,
                 shop_id, shop_name, shop_url, commission_rate, hot_commission_rate, rating_percent, volume_30d,
@@ -320,135 +324,55 @@ public final class CatalogWriter {
                 hot_commission_rate = excluded.hot_commission_rate, rating_percent = excluded.rating_percent,
                 volume_30d = excluded.volume_30d, last_seen = excluded.last_seen, last_run = excluded.last_run,
                 seen_in_last_run = 1, availability = 'in_stock'
-            """)
-        keyword = try db.makeStatement(sql: """
+            """))
+        keyword = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO product_keywords (product_id, keyword, first_seen, last_seen, last_page, last_rank) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                 last_rank = excluded.last_rank
-            """)
-        price = try db.makeStatement(sql: """
+            """))
+        price = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO price_history (product_id, run_id, observed_at, sale_price, original_price, currency) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, run_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price
-            """)
-        link = try db.makeStatement(sql: """
+            """))
+        link = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO affiliate_links (product_id, run_id, url, tracking_id, link_type, generated_at) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT(product_id, run_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at
-            """)
-        unavailable = try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?")
+            """))
+        unavailable = DirectStatement(try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?"))
+        encoder = CatalogRowEncoder(now: now, runID: context.runID)
     }
 
-    /// Writes one product's rows. The load pass calls it from a thread of its own while the
-    /// transaction's closure waits, so it goes through SQLite's C API only: GRDB's own calls
-    /// check that they run on the database's queue.
+    /// Writes one product's rows.
     public func write(_ p: Product) throws {
-        if p.availability == .outOfStock && p.hits.isEmpty {
-            // Known from earlier runs, not found this run: kept, marked, no new observation.
-            let u = DirectStatement(unavailable)
-            u.bind(1, p.id)
-            try u.run()
-            if let a = p.affiliateLink { try writeLink(a, productID: p.id) }
-            return
-        }
-        found += 1
-        let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
-        let sale = p.salePrice.formatted(), original = p.originalPrice?.formatted(), currency = p.salePrice.currency.rawValue
-        let u = DirectStatement(upsert)
-        u.bind(1, p.id)
-        u.bind(2, p.skuID)
-        u.bind(3, p.title)
-        u.bind(4, p.detailURL)
-        u.bind(5, sale)
-        u.bind(6, original)
-        u.bind(7, currency)
-        u.bind(8, p.discount.map { DecimalText.format($0.points, scale: 0) })
-        u.bind(9, p.images.main)
-        u.bind(10, Self.jsonArray(p.images.gallery))
-        u.bind(11, p.images.video)
-        u.bind(12, top?.id)
-        u.bind(13, top?.name)
-        u.bind(14, second?.id)
-        u.bind(15, second?.name)
-        u.bind(16, p.shop?.id)
-        u.bind(17, p.shop?.name)
-        u.bind(18, p.shop?.url)
-        u.bind(19, p.commission.rate.map { DecimalText.format($0.points, scale: 1) })
-        u.bind(20, p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) })
-        u.bind(21, p.rating.map { DecimalText.format($0.points, scale: 1) })
-        u.bind(22, p.volume30d)
-        u.bind(23, now)
-        u.bind(24, now)
-        u.bind(25, context.runID)
-        try u.run()
-        func keywordRow(_ word: String, _ hit: KeywordHit) throws {
-            let k = DirectStatement(keyword)
-            k.bind(1, p.id)
-            k.bind(2, word)
-            k.bind(3, now)
-            k.bind(4, now)
-            k.bind(5, hit.page)
-            k.bind(6, hit.rank)
-            try k.run()
-        }
-        if p.hits.count == 1 {
-            try keywordRow(p.hits[0].keyword, p.hits[0])
-        } else {
-            // The last sighting of each keyword counts.
-            var lastHit: [String: KeywordHit] = [:]
-            for hit in p.hits { lastHit[hit.keyword] = hit }
-            for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) { try keywordRow(word, hit) }
-        }
-        let h = DirectStatement(price)
-        h.bind(1, p.id)
-        h.bind(2, context.runID)
-        h.bind(3, now)
-        h.bind(4, sale)
-        h.bind(5, original)
-        h.bind(6, currency)
-        try h.run()
-        if let a = p.affiliateLink { try writeLink(a, productID: p.id) }
+        scratch.removeAll()
+        encoder.append(p, to: &scratch)
+        try write(scratch)
     }
 
-    private func writeLink(_ a: AffiliateLink, productID: Int64) throws {
-        let l = DirectStatement(link)
-        l.bind(1, productID)
-        l.bind(2, context.runID)
-        l.bind(3, a.url)
-        l.bind(4, a.trackingID)
-        l.bind(5, a.linkType)
-        l.bind(6, Timestamp.iso8601(a.generatedAt))
-        try l.run()
-    }
-
-    /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).
-    static func jsonArray(_ items: [String]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "[")]
-        out.reserveCapacity(items.reduce(2) { $0 + $1.utf8.count + 3 })
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            var item = item
-            let plain = item.withUTF8 { bytes -> Bool in
-                guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
-                out.append(contentsOf: bytes)
-                return true
-            }
-            if !plain { Self.appendEscaped(item, to: &out) }
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func appendEscaped(_ item: String, to out: inout [UInt8]) {
-        for byte in item.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-            case 0x09: out += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
-            default: out.append(byte)  // UTF-8 bytes of other characters pass through
+    /// Writes rows ``encoder`` made. The load pass calls it from a thread of its own while the
+    /// transaction's closure waits, so it goes through SQLite's C API only (GRDB's own calls
+    /// check that they run on the database's queue).
+    public func write(_ rows: CatalogRows) throws {
+        found += rows.found
+        try rows.bytes.withUnsafeBufferPointer { bytes in
+            for execution in rows.executions {
+                let statement: DirectStatement
+                switch execution.statement {
+                case .upsert: statement = upsert
+                case .keyword: statement = keyword
+                case .price: statement = price
+                case .link: statement = link
+                case .unavailable: statement = unavailable
+                }
+                for offset in 0..<Int(execution.valueCount) {
+                    let index = Int32(offset + 1)
+                    switch rows.values[Int(execution.firstValue) + offset] {
+                    case .null: statement.bindNull(index)
+                    case .integer(let value): statement.bind(index, value)
+                    case .text(let start, let count): statement.bindText(index, bytes.baseAddress! + Int(start), count: count)
+                    }
+                }
+                try statement.run()
             }
         }
     }

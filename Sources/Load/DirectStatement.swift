@@ -31,6 +31,13 @@ struct DirectStatement {
         value.withCString { _ = sqlite3_bind_text(handle, index, $0, length, Self.transient) }
     }
 
+    func bindNull(_ index: Int32) { sqlite3_bind_null(handle, index) }
+
+    /// Text that stays valid until the statement has run (SQLite does not copy it).
+    func bindText(_ index: Int32, _ text: UnsafePointer<UInt8>, count: Int32) {
+        text.withMemoryRebound(to: CChar.self, capacity: Int(count)) { _ = sqlite3_bind_text(handle, index, $0, count, nil) }
+    }
+
     /// Runs the bound statement once and makes it ready for the next row.
     func run() throws {
         let code = sqlite3_step(handle)

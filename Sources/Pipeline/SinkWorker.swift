@@ -1,24 +1,23 @@
-import Catalog
 import Foundation
-import Load
 
 /// A sink's writer (a feed file, or the catalog's statements) on a thread of its own. The load
-/// pass hands it each page's products, so decoding on the calling thread overlaps with writing
-/// rows here; the rows still go out in the order they were handed over. At most `capacity` pages
-/// wait, so memory stays bounded when the writer is the slow side.
-final class SinkWorker: @unchecked Sendable {
+/// pass hands it a batch per page (the page's products, or the catalog's rows for them), so
+/// decoding on the calling thread overlaps with writing here; batches are written in the order
+/// they were handed over. At most `capacity` batches wait, so memory stays bounded when the
+/// writer is the slow side.
+final class SinkWorker<Batch>: @unchecked Sendable {
     // @unchecked: `write` (and what it writes to) is used by the worker thread only, from
     // `start()` until `finish()` or `abandon()` returns, and by the owner only before and after;
     // everything else is guarded by `condition`.
-    private let write: (Product) throws -> Void
+    private let write: (Batch) throws -> Void
     private let condition = NSCondition()
-    private var queue: [[Product]] = []
+    private var queue: [Batch] = []
     private var closed = false
     private var done = false
     private var failure: (any Error)?
     private let capacity: Int
 
-    init(capacity: Int = 8, write: @escaping (Product) throws -> Void) {
+    init(capacity: Int = 8, write: @escaping (Batch) throws -> Void) {
         self.write = write
         self.capacity = capacity
     }
@@ -29,9 +28,8 @@ final class SinkWorker: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a page of products; waits while the queue is full. Throws the writer's error once it failed.
-    func submit(_ batch: [Product]) throws {
-        guard !batch.isEmpty else { return }
+    /// Queues a batch; waits while the queue is full. Throws the writer's error once it failed.
+    func submit(_ batch: Batch) throws {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity && failure == nil { condition.wait() }
@@ -77,7 +75,7 @@ final class SinkWorker: @unchecked Sendable {
             condition.unlock()
             guard !failed else { continue }
             do {
-                for product in batch { try write(product) }
+                try write(batch)
             } catch {
                 condition.lock()
                 failure = error

@@ -109,17 +109,34 @@ struct StreamingTransform {
 
         func pass(_ catalog: CatalogWriter?) throws -> [(String, Int, any StagedOutput)] {
             var writers: [(String, any SinkWriter)] = []
-            // Each file sink writes on its own thread, a page behind.
-            var workers: [SinkWorker] = []
+            // Each sink writes on its own thread, a page behind; this thread reads, decodes and
+            // normalizes, and packs the catalog's rows so its thread never touches the products.
+            var workers: [SinkWorker<[Product]>] = []
+            var catalogWorker: SinkWorker<CatalogRows>?
             var batch: [Product] = []
+            var rows = CatalogRows()
+            let encoder = catalog?.encoder
             func handOver() throws {
-                for worker in workers { try worker.submit(batch) }
+                if !batch.isEmpty { for worker in workers { try worker.submit(batch) } }
+                if !rows.isEmpty { try catalogWorker?.submit(rows) }
                 batch.removeAll(keepingCapacity: true)
+                rows = CatalogRows()
+            }
+            func joinAll() throws {
+                // Every worker is joined before the first failure is thrown (abandon is then a no-op).
+                var failure: (any Error)?
+                for worker in workers {
+                    do { try worker.finish() } catch { failure = failure ?? error }
+                }
+                do { try catalogWorker?.finish() } catch { failure = failure ?? error }
+                if let failure { throw failure }
             }
             do {
                 for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
-                workers = writers.map { SinkWorker(write: $0.1.write) }
+                workers = writers.map { writer in SinkWorker { batch in for product in batch { try writer.1.write(product) } } }
+                if let catalog { catalogWorker = SinkWorker(write: catalog.write) }
                 for worker in workers { worker.start() }
+                catalogWorker?.start()
                 let filter = filter
                 let pricing = spec.transform.pricing
                 func emit(_ product: Product) throws {
@@ -133,7 +150,7 @@ struct StreamingTransform {
                             outcome.linked += 1
                         }
                     }
-                    try catalog?.write(product)
+                    encoder?.append(product, to: &rows)
                     if !workers.isEmpty { batch.append(product) }
                     outcome.written += 1
                     for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
@@ -170,12 +187,7 @@ struct StreamingTransform {
                     try emit(product)
                 }
                 try handOver()
-                // Every worker is joined before the first failure is thrown (abandon is then a no-op).
-                var failure: (any Error)?
-                for worker in workers {
-                    do { try worker.finish() } catch { failure = failure ?? error }
-                }
-                if let failure { throw failure }
+                try joinAll()
                 guard outcome.written > 0 else {
                     throw RunFailure(message: "the run produced no products (\(rows) fetched, \(outcome.filteredOut) filtered out); previous outputs are untouched")
                 }
@@ -194,6 +206,7 @@ struct StreamingTransform {
                 return staged
             } catch {
                 for worker in workers { worker.abandon() }
+                catalogWorker?.abandon()
                 for (_, writer) in writers { writer.discard() }
                 throw error
             }

@@ -18,6 +18,7 @@ import Testing
             if product.id == failAt { throw DiskFull() }
             ids.withLock { $0.append(product.id) }
         }
+        func write(page: [Product]) throws { for product in page { try write(product) } }
         func close(context: RunContext) throws -> (rows: Int, output: any StagedOutput) { fatalError("not used") }
         func discard() {}
     }
@@ -28,7 +29,7 @@ import Testing
 
     @Test func writesEveryPageInOrder() throws {
         let recorder = Recorder()
-        let worker = SinkWorker(capacity: 2, write: recorder.write)
+        let worker = SinkWorker(capacity: 2, write: recorder.write(page:))
         worker.start()
         for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
         try worker.finish()
@@ -37,7 +38,7 @@ import Testing
 
     @Test func aFailedWriteReachesTheLoadPass() throws {
         let recorder = Recorder(failAt: 120)
-        let worker = SinkWorker(capacity: 1, write: recorder.write)
+        let worker = SinkWorker(capacity: 1, write: recorder.write(page:))
         worker.start()
         // A later submit may report it already (the loop stops there); finish reports it in any case.
         for start in stride(from: Int64(1), through: 951, by: 50) where (try? worker.submit(Self.page(start...(start + 49)))) == nil { break }
@@ -47,7 +48,7 @@ import Testing
 
     @Test func abandonStopsWithoutWritingTheRest() throws {
         let recorder = Recorder()
-        let worker = SinkWorker(capacity: 64, write: recorder.write)
+        let worker = SinkWorker(capacity: 64, write: recorder.write(page:))
         worker.start()
         for start in stride(from: Int64(1), through: 951, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
         worker.abandon()

@@ -1,0 +1,189 @@
+public import Catalog
+import Foundation
+
+/// Products as the catalog's statement executions, their values packed into one byte buffer.
+/// Built on the thread that decodes the pages and run on the catalog's own thread, which so never
+/// touches the products' Strings: three threads retaining and releasing the same Strings cost
+/// more than the work they split.
+public struct CatalogRows: Sendable {
+    enum Statement: UInt8, Sendable {
+        case upsert, keyword, price, link, unavailable
+    }
+
+    enum Value: Sendable {
+        case null
+        case integer(Int64)
+        /// UTF-8 text at `bytes[offset..<offset + count]`.
+        case text(offset: Int32, count: Int32)
+    }
+
+    struct Execution: Sendable {
+        var statement: Statement
+        var firstValue: Int32
+        var valueCount: Int32
+    }
+
+    var bytes: [UInt8] = []
+    var values: [Value] = []
+    var executions: [Execution] = []
+    /// Products found this run (not the ones only marked out of stock).
+    public internal(set) var found = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { executions.isEmpty }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+        executions.removeAll(keepingCapacity: true)
+        found = 0
+    }
+
+    mutating func begin(_ statement: Statement) {
+        executions.append(Execution(statement: statement, firstValue: Int32(values.count), valueCount: 0))
+    }
+
+    private mutating func push(_ value: Value) {
+        values.append(value)
+        executions[executions.count - 1].valueCount += 1
+    }
+
+    mutating func add(_ value: Int64?) { push(value.map(Value.integer) ?? .null) }
+
+    mutating func add(_ value: Int?) { add(value.map(Int64.init)) }
+
+    mutating func add(_ value: String?) {
+        guard var value else { return push(.null) }
+        let offset = bytes.count
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        push(.text(offset: Int32(offset), count: Int32(bytes.count - offset)))
+    }
+
+    /// A text value written by `body` straight into the buffer.
+    mutating func addText(_ body: (inout [UInt8]) -> Void) {
+        let offset = bytes.count
+        body(&bytes)
+        push(.text(offset: Int32(offset), count: Int32(bytes.count - offset)))
+    }
+
+    /// A value already added, added again (prices appear in two statements).
+    mutating func repeatValue(at index: Int) { push(values[index]) }
+}
+
+/// Turns products into ``CatalogRows``: the rows ``CatalogWriter`` writes for each product.
+public struct CatalogRowEncoder: Sendable {
+    let now: String
+    let runID: String
+
+    public func append(_ p: Product, to rows: inout CatalogRows) {
+        if p.availability == .outOfStock && p.hits.isEmpty {
+            // Known from earlier runs, not found this run: kept, marked, no new observation.
+            rows.begin(.unavailable)
+            rows.add(p.id)
+            if let a = p.affiliateLink { appendLink(a, productID: p.id, to: &rows) }
+            return
+        }
+        rows.found += 1
+        let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
+        rows.begin(.upsert)
+        let prices = rows.values.count + 4
+        rows.add(p.id)
+        rows.add(p.skuID)
+        rows.add(p.title)
+        rows.add(p.detailURL)
+        rows.add(p.salePrice.formatted())
+        rows.add(p.originalPrice?.formatted())
+        rows.add(p.salePrice.currency.rawValue)
+        rows.add(p.discount.map { DecimalText.format($0.points, scale: 0) })
+        rows.add(p.images.main)
+        rows.addText { CatalogRowEncoder.appendJSONArray(p.images.gallery, to: &$0) }
+        rows.add(p.images.video)
+        rows.add(top?.id)
+        rows.add(top?.name)
+        rows.add(second?.id)
+        rows.add(second?.name)
+        rows.add(p.shop?.id)
+        rows.add(p.shop?.name)
+        rows.add(p.shop?.url)
+        rows.add(p.commission.rate.map { DecimalText.format($0.points, scale: 1) })
+        rows.add(p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) })
+        rows.add(p.rating.map { DecimalText.format($0.points, scale: 1) })
+        rows.add(p.volume30d)
+        rows.add(now)
+        rows.add(now)
+        rows.add(runID)
+        func keywordRow(_ word: String, _ hit: KeywordHit) {
+            rows.begin(.keyword)
+            rows.add(p.id)
+            rows.add(word)
+            rows.add(now)
+            rows.add(now)
+            rows.add(hit.page)
+            rows.add(hit.rank)
+        }
+        if p.hits.count == 1 {
+            keywordRow(p.hits[0].keyword, p.hits[0])
+        } else {
+            // The last sighting of each keyword counts.
+            var lastHit: [String: KeywordHit] = [:]
+            for hit in p.hits { lastHit[hit.keyword] = hit }
+            for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) { keywordRow(word, hit) }
+        }
+        rows.begin(.price)
+        rows.add(p.id)
+        rows.add(runID)
+        rows.add(now)
+        for offset in 0..<3 { rows.repeatValue(at: prices + offset) }  // sale, original, currency
+        if let a = p.affiliateLink { appendLink(a, productID: p.id, to: &rows) }
+    }
+
+    private func appendLink(_ a: AffiliateLink, productID: Int64, to rows: inout CatalogRows) {
+        rows.begin(.link)
+        rows.add(productID)
+        rows.add(runID)
+        rows.add(a.url)
+        rows.add(a.trackingID)
+        rows.add(a.linkType)
+        rows.add(Timestamp.iso8601(a.generatedAt))
+    }
+
+    /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).
+    static func appendJSONArray(_ items: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            var item = item
+            let plain = item.withUTF8 { bytes -> Bool in
+                guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+                out.append(contentsOf: bytes)
+                return true
+            }
+            if !plain { appendEscaped(item, to: &out) }
+            out.append(UInt8(ascii: "\""))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// ``appendJSONArray(_:to:)`` as a String.
+    static func jsonArray(_ items: [String]) -> String {
+        var out: [UInt8] = []
+        appendJSONArray(items, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendEscaped(_ item: String, to out: inout [UInt8]) {
+        for byte in item.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [0x5C, 0x22]
+            case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+            default: out.append(byte)  // UTF-8 bytes of other characters pass through
+            }
+        }
+    }
+}
