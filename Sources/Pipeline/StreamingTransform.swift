@@ -114,13 +114,13 @@ struct StreamingTransform {
             var workers: [SinkWorker<[Product]>] = []
             var catalogWorker: SinkWorker<CatalogRows>?
             var batch: [Product] = []
-            var rows = CatalogRows()
+            var catalogRows = CatalogRows()
             let encoder = catalog?.encoder
             func handOver() throws {
                 if !batch.isEmpty { for worker in workers { try worker.submit(batch) } }
-                if !rows.isEmpty { try catalogWorker?.submit(rows) }
+                if !catalogRows.isEmpty { try catalogWorker?.submit(catalogRows) }
                 batch.removeAll(keepingCapacity: true)
-                rows = CatalogRows()
+                catalogRows = CatalogRows()
             }
             func joinAll() throws {
                 // Every worker is joined before the first failure is thrown (abandon is then a no-op).
@@ -150,7 +150,7 @@ struct StreamingTransform {
                             outcome.linked += 1
                         }
                     }
-                    encoder?.append(product, to: &rows)
+                    encoder?.append(product, to: &catalogRows)
                     if !workers.isEmpty { batch.append(product) }
                     outcome.written += 1
                     for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }

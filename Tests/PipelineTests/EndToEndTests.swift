@@ -165,6 +165,25 @@ import Testing
         #expect(Set(ids).count < ids.count, "without dedupe a product found under both keywords appears twice")
     }
 
+    /// Filters that keep nothing fail the run with the counts, and publish nothing.
+    @Test func filtersThatKeepNothingSayHowManyWereFetched() async throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let spec = try testPipeline(
+            directory, keywords: ["drone"], pages: 1, pageSize: 20,
+            transform: "  filters: {min_price: 1000000}\n  affiliate_links: {enabled: false}")
+        do {
+            _ = try await PipelineRunner(spec: spec).run()
+            Issue.record("a run that keeps no product must fail")
+        } catch let failure as RunFailure {
+            #expect("\(failure)".contains("the run produced no products (20 fetched, 20 filtered out)"), "\(failure)")
+        }
+        for file in ["t.csv", "t.xml"] { #expect(!FileManager.default.fileExists(atPath: directory.path(file)), "\(file) was published") }
+        // The catalog exists for its ledger (the failed run is recorded) but holds no product.
+        let products = try await DatabaseQueue(path: directory.path("t.sqlite")).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM products") }
+        #expect(products == 0)
+    }
+
     @Test func keywordStopsAtItsLastPageAndNeverAsksPastIt() async throws {
         let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, day: 10))
         defer { Task { await server.stop() } }
