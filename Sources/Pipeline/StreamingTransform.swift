@@ -14,16 +14,54 @@ struct StreamingTransform {
     let runID: String
 
     /// A later sighting of a product, packed small.
-    struct Sighting {
+    struct Sighting: Comparable {
         var keywordIndex: Int32
         var page: Int32
         var rank: Int32
+
+        static func < (a: Sighting, b: Sighting) -> Bool {
+            (a.keywordIndex, a.page, a.rank) < (b.keywordIndex, b.page, b.rank)
+        }
+    }
+
+    /// The sightings after each product's first, in one flat array sorted by product: a
+    /// dictionary of arrays cost an allocation per repeated product (about 17 MB at a million rows).
+    struct LaterSightings {
+        private var entries: [(key: Int64, sighting: Sighting)] = []
+        private var sorted = true
+
+        mutating func append(_ key: Int64, _ sighting: Sighting) {
+            if let last = entries.last, last.key > key { sorted = false }
+            entries.append((key, sighting))
+        }
+
+        /// Call once every sighting is in. Sightings were found in output order, which is also
+        /// their own order, so sorting by product then sighting keeps each product's in order.
+        mutating func seal() {
+            if !sorted { entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.sighting < $1.sighting } }
+            sorted = true
+        }
+
+        /// The later sightings of `key`, in output order (after `seal()`).
+        func of(_ key: Int64) -> [Sighting] {
+            var low = 0, high = entries.count
+            while low < high {
+                let mid = (low + high) / 2
+                if entries[mid].key < key { low = mid + 1 } else { high = mid }
+            }
+            var found: [Sighting] = []
+            while low < entries.count, entries[low].key == key {
+                found.append(entries[low].sighting)
+                low += 1
+            }
+            return found
+        }
     }
 
     /// Pass 1: products, and the sightings after each one's first.
     struct PageIndex {
         var firstSeen = Set<Int64>()
-        var later: [Int64: [Sighting]] = [:]
+        var later = LaterSightings()
         var keywords: [Int: String] = [:]
         var rows = 0
         var duplicates = 0
@@ -39,10 +77,11 @@ struct StreamingTransform {
                 let rowKey = dedupe ? id : Self.pairKey(id, keywordIndex)
                 if !index.firstSeen.insert(rowKey).inserted {
                     index.duplicates += 1
-                    index.later[rowKey, default: []].append(Sighting(keywordIndex: Int32(keywordIndex), page: Int32(pageNo), rank: Int32(offset + 1)))
+                    index.later.append(rowKey, Sighting(keywordIndex: Int32(keywordIndex), page: Int32(pageNo), rank: Int32(offset + 1)))
                 }
             }
         }
+        index.later.seal()
         return index
     }
 
@@ -167,7 +206,7 @@ struct StreamingTransform {
                             outcome.issueCount += 1
                             if outcome.issues.count < 20 { outcome.issues.append(issue) }
                         case .success(var product):
-                            for sighting in index.later.removeValue(forKey: rowKey) ?? [] {
+                            for sighting in index.later.of(rowKey) {
                                 product.hits.append(KeywordHit(
                                     keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
                             }
