@@ -112,19 +112,22 @@ public struct Extractor: Sendable {
             guard last >= 2 else {
                 return KeywordOutcome(keyword: keyword, totalRecords: total, pagesFetched: 1, productsFetched: products)
             }
-            let pages = try await withThrowingTaskGroup(of: FetchedPage.self) { group in
+            // Only the counts are kept: a page (its body and products) is let go once `onPage` has
+            // seen it, instead of every page of the keyword until its last one arrives.
+            let (count, found) = try await withThrowingTaskGroup(of: FetchedPage.self) { group in
                 for pageNo in 2...last {
                     group.addTask { try await page(index, keyword: keyword, pageNo: pageNo, plan: plan) }
                 }
-                var pages: [FetchedPage] = []
+                var count = 0, found = 0
                 for try await fetchedPage in group {
                     try await onPage(fetchedPage)
-                    pages.append(fetchedPage)
+                    count += 1
+                    found += fetchedPage.page.productCount
                 }
-                return pages
+                return (count, found)
             }
-            fetched += pages.count
-            products += pages.reduce(0) { $0 + $1.page.productCount }
+            fetched += count
+            products += found
             return KeywordOutcome(keyword: keyword, totalRecords: total, pagesFetched: fetched, productsFetched: products)
         }
         // No total: walk page by page until a short or empty page.

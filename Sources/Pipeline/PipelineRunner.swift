@@ -358,7 +358,8 @@ public struct PipelineRunner: Sendable {
                 trackingID: tracking)
             do {
                 // Links made earlier in this run (before an interruption) are kept; the rest are made now.
-                let wanted = try streaming.idsForLinks(index) + carried.map(\.id)
+                var wanted = try streaming.idsForLinks(index)
+                if !carried.isEmpty { wanted += carried.map(\.id) }
                 let done = (try state.pendingRun()?.links ?? 0) > 0 ? try state.linkedIDs(runID: runID) : []
                 let needed = done.isEmpty ? wanted : wanted.filter { !done.contains($0) }
                 progress.begin("links", total: wanted.count)

@@ -31,14 +31,17 @@ public struct LinkGenerator: Sendable {
         for ids: [Int64], now: @escaping @Sendable () -> Date = { Date() }, onBatch: (@Sendable (Int) async -> Void)? = nil,
         onBatchResult: (@Sendable ([Int64: AffiliateLink], [Int64]) async throws -> Void)? = nil
     ) async throws -> Outcome {
-        let batches = stride(from: 0, to: ids.count, by: batchSize).map { Array(ids[$0..<min($0 + batchSize, ids.count)]) }
+        // Batches are cut as they are launched: a million ids made up front as batches held a
+        // second copy of them in thousands of small arrays.
+        let batchCount = (ids.count + batchSize - 1) / batchSize
         let results = try await withThrowingTaskGroup(of: [Int64: AffiliateLink].self) { group in
             var next = 0
             var done = 0
             var links: [Int64: AffiliateLink] = [:]
             func launch() {
-                guard next < batches.count else { return }
-                let batch = batches[next]
+                guard next < batchCount else { return }
+                let start = next * batchSize
+                let batch = Array(ids[start..<min(start + batchSize, ids.count)])
                 next += 1
                 group.addTask {
                     let sources = batch.map(Product.canonicalURL(id:))
@@ -54,7 +57,7 @@ public struct LinkGenerator: Sendable {
                     return found
                 }
             }
-            for _ in 0..<min(8, batches.count) { launch() }
+            for _ in 0..<min(8, batchCount) { launch() }
             while let found = try await group.next() {
                 // With a checkpoint receiving each batch, the links need not be held here too.
                 if onBatchResult == nil { links.merge(found) { a, _ in a } }
@@ -65,6 +68,6 @@ public struct LinkGenerator: Sendable {
             return links
         }
         let missing = onBatchResult == nil ? ids.filter { results[$0] == nil } : []
-        return Outcome(links: results, missing: missing, calls: batches.count)
+        return Outcome(links: results, missing: missing, calls: batchCount)
     }
 }
