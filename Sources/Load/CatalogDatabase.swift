@@ -295,10 +295,11 @@ public final class CatalogWriter {
         self.db = db
         self.context = context
         now = Timestamp.iso8601(context.startedAt)
-        // A run id the catalog has seen before (a resumed or repeated run) may already be some
-        // products' `last_run`, so the flags are reset up front as they always were; otherwise only
-        // the products this run did not see are reset, at the end, instead of every row twice.
-        let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [context.runID]) ?? false
+        // A run id that already loaded products (a repeated run) may be some products'
+        // `last_run`, so the flags are reset up front as they always were; otherwise only the
+        // products this run did not see are reset, at the end, instead of every row twice. (The
+        // ledger row itself exists already: the runner opens it before fetching.)
+        let known = try Int.fetchOne(db, sql: "SELECT products FROM runs WHERE id = ?", arguments: [context.runID]).map { $0 > 0 } ?? false
         resetsUnseenAtFinish = !known
         try db.execute(
             sql: """

@@ -210,7 +210,7 @@ public final class StateStore: Sendable {
 
     public func begin(runID: String, specHash: String, startedAt: Date) throws {
         // Pages of runs that are not pending (a finish cut short) are of no use to anyone.
-        let stale = try queue.read { db in
+        let stale = try pagesPath != nil && queue.read { db in
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM pagefile.pages WHERE run_id != ? AND run_id NOT IN (SELECT id FROM run WHERE status != 'finished'))
                 """, arguments: [runID]) ?? false

@@ -1,7 +1,7 @@
 import Catalog
 import Foundation
 import GRDB
-import Load
+@testable import Load
 import Testing
 
 /// `products.seen_in_last_run` says which products the latest run found, whether the run id is
@@ -43,5 +43,26 @@ import Testing
         #expect(try Self.seen(path) == [4, 5])
         let foreignKeys = try DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         #expect(foreignKeys.isEmpty)
+    }
+
+    /// The runner opens a run's ledger row before fetching: a new run still resets only the
+    /// products it did not see, at the end; a run id that already loaded products resets up front.
+    @Test func aRunOpenedInTheLedgerResetsAtTheEnd() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let path = directory.path("c.sqlite")
+        try Self.load(1...3, run: "a", into: path)
+        let started = Date(timeIntervalSince1970: 1_790_000_000)
+        try CatalogDatabase(path: path).beginRun(id: "b", pipeline: "t", specHash: "", startedAt: started, keywords: 1)
+        let context = RunContext(runID: "b", pipeline: "t", specHash: "", startedAt: started)
+        try SQLiteCatalogSink(path: path).withTransaction(context: context) { writer in
+            #expect(writer.resetsUnseenAtFinish, "a new run id, though its ledger row exists")
+            for product in Self.products(2...2) { try writer.write(product) }
+        }
+        #expect(try Self.seen(path) == [2])
+        try CatalogDatabase(path: path).beginRun(id: "b", pipeline: "t", specHash: "", startedAt: started, keywords: 1)
+        try SQLiteCatalogSink(path: path).withTransaction(context: context) { writer in
+            #expect(!writer.resetsUnseenAtFinish, "run b already loaded products")
+        }
     }
 }
