@@ -370,7 +370,8 @@ public final class CatalogWriter {
                     switch rows.values[Int(execution.firstValue) + offset] {
                     case .null: statement.bindNull(index)
                     case .integer(let value): statement.bind(index, value)
-                    case .text(let start, let count): statement.bindText(index, bytes.baseAddress! + Int(start), count: count)
+                    case .text(let start, let count):
+                        if let base = bytes.baseAddress { statement.bindText(index, base + Int(start), count: count) } else { statement.bind(index, "") }
                     }
                 }
                 try statement.run()

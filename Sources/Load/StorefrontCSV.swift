@@ -112,12 +112,12 @@ public struct StorefrontCSVSink: Sink {
                             if index > 0 { bytes.append(UInt8(ascii: ",")) }
                             if !value.isEmpty { cell(index, value) }
                         }
-                    case .sparse(let values):
+                    case .sparse(var values):
                         // Straight to the bytes, commas for the empty cells between: spreading
                         // into a row of empty Strings cost a retain and release per cell.
+                        if zip(values, values.dropFirst()).contains(where: { $0.column > $1.column }) { values.sort { $0.column < $1.column } }
                         var commas = 0
                         for (column, value) in values {
-                            assert(column >= commas, "sparse cells out of column order")
                             bytes.append(contentsOf: repeatElement(UInt8(ascii: ","), count: column - commas))
                             commas = column
                             cell(column, value)

@@ -83,14 +83,9 @@ enum CPUBench {
         let fastRate = try fastDecode(statePath: stateDirectory.appendingPathComponent("cpu.pages.sqlite").path)
         figures.append(Figure(name: "products/s, decoding pages (fast decoder)", value: fastRate, unit: "/s", target: nil, met: nil,
                               detail: "FastProductDecoder, what the pipeline uses now"))
-        // Each feed writer alone on one thread, over products already in memory: what a sink's
-        // rows cost without decoding or threads (best of 3).
-        for (label, sink) in writerSinks(work: work) {
-            let rate = try writerRate(sink, products: products)
-            figures.append(Figure(name: "products/s, \(label) writer alone", value: rate, unit: "/s", target: nil, met: nil,
-                                  detail: "rows built and written on one thread from \(products.count) products in memory, best of 3"))
-        }
-        figures += try catalogWriterFigures(products: products, work: work)
+        // Each writer alone on one thread, over products already in memory: what a sink's rows
+        // cost without decoding or threads.
+        figures += try writerFigures(products: products, work: work, only: nil)
         let baseline = try bareInsert(products, path: work.appendingPathComponent("baseline.sqlite").path)
         figures.append(Figure(name: "rows/s, bare prepared-statement inserts", value: baseline, unit: "/s", target: nil, met: nil,
                               detail: "products + keyword + price rows, one transaction, no decoding"))
@@ -106,6 +101,11 @@ enum CPUBench {
         let saved = URL(fileURLWithPath: keep).appendingPathComponent("cpu-state-\(target)")
         let restored = work.appendingPathComponent("cpu-state")
         let (_, products) = try decode(statePath: restored.appendingPathComponent("cpu.pages.sqlite").path, restoreFrom: saved)
+        return try writerFigures(products: products, work: work, only: only)
+    }
+
+    /// The feed writers (or the one `only` names) and the catalog writer (or `only: "sqlite"`).
+    static func writerFigures(products: [Product], work: URL, only: String?) throws -> [Figure] {
         if only == "sqlite" { return try catalogWriterFigures(products: products, work: work) }
         var figures = try writerSinks(work: work).filter { only == nil || $0.0.hasPrefix(only!) }.map { label, sink in
             Figure(name: "products/s, \(label) writer alone", value: try writerRate(sink, products: products), unit: "/s", target: nil, met: nil,
