@@ -487,7 +487,9 @@ public struct PipelineRunner: Sendable {
         let stamp = date.formatted(Date.ISO8601FormatStyle(dateSeparator: .omitted, dateTimeSeparator: .standard, timeSeparator: .omitted))
         let base = "\(name)-\(stamp.replacingOccurrences(of: "Z", with: ""))"
         // Reproducible builds (SOURCE_DATE_EPOCH): the same pipeline at the same time, the same id.
-        return deterministic ? base : "\(base)-\(String(UInt16.random(in: 0...UInt16.max), radix: 16))"
+        // 32 random bits: runs of one pipeline started in the same second (tests start several a
+        // second) must not share an id, or the second run's rows would update the first's.
+        return deterministic ? base : "\(base)-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 }
 

@@ -85,15 +85,22 @@ import Testing
         #expect(leftPages == 0, "the finished run's pages are cleared")
     }
 
-    /// Pages checkpointed by an older alifeed have no paging summary: they are decoded instead,
-    /// and the resumed run still fetches nothing twice and publishes the same bytes.
-    @Test func pagesWithoutASummaryAreDecodedOnResume() async throws {
+    /// A reference run, and a run of the same pipeline interrupted after 6 pages, for tests that
+    /// change the interrupted run's state before resuming it.
+    static func interruptedAfterSixPages() async throws -> (SandboxServer, TempDirectory, TempDirectory, PipelineSpec) {
         let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
         let reference = try TempDirectory(), resumed = try TempDirectory()
-        defer { reference.remove(); resumed.remove() }
         _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
         let spec = try Self.spec(resumed)
         _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= 6 }
+        return (server, reference, resumed, spec)
+    }
+
+    /// Pages checkpointed by an older alifeed have no paging summary: they are decoded instead,
+    /// and the resumed run still fetches nothing twice and publishes the same bytes.
+    @Test func pagesWithoutASummaryAreDecodedOnResume() async throws {
+        let (server, reference, resumed, spec) = try await Self.interruptedAfterSixPages()
+        defer { reference.remove(); resumed.remove() }
         let cleared = try await DatabaseQueue(path: resumed.path(".state/r.pages.sqlite")).write { db in
             try db.execute(sql: "DELETE FROM page_summaries")
             return db.changesCount
@@ -111,12 +118,8 @@ import Testing
     /// A state file from before the pages file (state-v2: pages inside the state file): its
     /// pages move to the pages file on open, and the resumed run still fetches nothing twice.
     @Test func pagesInAnOlderStateFileMoveToThePagesFile() async throws {
-        let server = try await SandboxServer.start(configuration: SandboxConfiguration(seed: 1, latency: .milliseconds(40), day: 10))
-        let reference = try TempDirectory(), resumed = try TempDirectory()
+        let (server, reference, resumed, spec) = try await Self.interruptedAfterSixPages()
         defer { reference.remove(); resumed.remove() }
-        _ = try await PipelineRunner(spec: try Self.spec(reference), options: Self.options(server)).run()
-        let spec = try Self.spec(resumed)
-        _ = try await Self.interrupt(spec, Self.options(server)) { Self.pagesCheckpointed(resumed) >= 6 }
         // Put the pages back where state-v2 kept them, as if this alifeed had never run here.
         let pagesFile = resumed.path(".state/r.pages.sqlite")
         let moved = try await DatabaseQueue(path: resumed.path(".state/r.sqlite")).writeWithoutTransaction { db in
