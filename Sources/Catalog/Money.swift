@@ -205,14 +205,18 @@ public struct Percentage: Hashable, Sendable, Codable, Comparable, CustomStringC
 
     public init(points: Decimal) { self.points = points }
 
+    /// The usual spelling, `12.5%`, from UTF-8 bytes; `nil` for any other (``init(wire:)`` takes those).
+    public init?(percentBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.last == UInt8(ascii: "%"), let points = DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes.dropLast()))
+        else { return nil }
+        self.points = points
+    }
+
     /// Parses `"12.5%"`, and tolerates a missing `%` (`"12.5"`).
     public init?(wire text: String) {
-        // The usual spelling, `12.5%`: parsed from the bytes without trimming.
-        if let points = text.utf8.withContiguousStorageIfAvailable({ bytes -> Decimal? in
-            guard let last = bytes.last, last == UInt8(ascii: "%") else { return nil }
-            return DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes.dropLast()))
-        }), let points {
-            self.points = points
+        // The usual spelling: parsed from the bytes without trimming.
+        if let usual = text.utf8.withContiguousStorageIfAvailable(Percentage.init(percentBytes:)), let usual {
+            self = usual
             return
         }
         var trimmed = Substring(text.trimmingCharacters(in: .whitespaces))

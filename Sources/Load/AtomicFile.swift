@@ -25,22 +25,17 @@ public final class AtomicFile {
         if handle != nil { discard() }
     }
 
-    public func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        bytesWritten += text.utf8.count
-        if buffer.count >= bufferLimit { try flush() }
-    }
+    public func write(_ text: String) throws { try append(text.utf8) }
 
-    public func write(_ data: Data) throws {
-        buffer.append(contentsOf: data)
-        bytesWritten += data.count
-        if buffer.count >= bufferLimit { try flush() }
-    }
+    public func write(_ data: Data) throws { try append(data) }
 
     /// Feed rows are built as bytes, not Strings: one copy into the buffer.
-    public func write(bytes: [UInt8]) throws {
+    public func write(bytes: [UInt8]) throws { try append(bytes) }
+
+    private func append(_ bytes: some Collection<UInt8>) throws {
+        let before = buffer.count
         buffer.append(contentsOf: bytes)
-        bytesWritten += bytes.count
+        bytesWritten += buffer.count - before
         if buffer.count >= bufferLimit { try flush() }
     }
 

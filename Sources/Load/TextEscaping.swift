@@ -69,25 +69,16 @@ public enum XMLFormat {
 
     /// Removes XML-illegal characters and escapes `& < > " '`.
     public static func escape(_ text: String) -> String {
-        // Most text is ASCII: escaped on bytes (or returned as it is); other text by scalars.
         var text = text
-        let ascii = text.withUTF8 { bytes -> String?? in
-            var special = false
-            for byte in bytes {
-                if byte >= 0x80 { return .none }
-                if byte < 0x20 || byte == 0x7F || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 { special = true }
-            }
-            guard special else { return .some(nil) }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 16)
-            appendASCII(bytes, to: &out)
-            return .some(String(decoding: out, as: UTF8.self))
-        }
-        switch ascii {
-        case .some(nil): return text
-        case .some(let escaped?): return escaped
-        case .none: break
-        }
+        // Most text needs nothing: returned as it is.
+        if text.withUTF8({ firstSpecial(in: $0) == nil }) { return text }
+        var out: [UInt8] = []
+        appendEscaped(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Text with non-ASCII characters, escaped scalar by scalar.
+    private static func escapedScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars where isAllowed(scalar) {
             switch scalar {
@@ -107,29 +98,31 @@ public enum XMLFormat {
     private static let specialBelow64: UInt64 =
         (0xFFFF_FFFF & ~(1 << 0x09 | 1 << 0x0A | 1 << 0x0D)) | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
 
+    /// Where the first byte that needs care is (to escape, remove, or non-ASCII), if any.
+    static func firstSpecial(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let mask = specialBelow64
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte < 64 ? (mask >> byte) & 1 != 0 : byte >= 0x7F { return index }
+        }
+        return nil
+    }
+
     /// The same as ``escape(_:)``, appended as bytes.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
         var text = text
         let done = text.withUTF8 { bytes -> Bool in
-            let mask = specialBelow64
-            // Most text has nothing to escape: find the first byte that needs care, if any.
-            var first = 0
-            while first < bytes.count {
-                let byte = bytes[first]
-                if byte < 64 ? (mask >> byte) & 1 != 0 : byte >= 0x7F { break }
-                first += 1
-            }
-            guard first < bytes.count else {
+            guard let first = firstSpecial(in: bytes) else {
                 out.append(contentsOf: bytes)
                 return true
             }
             let rest = UnsafeBufferPointer(rebasing: bytes[first...])
-            if rest.contains(where: { $0 >= 0x80 }) { return false }  // other text: by scalars, in escape(_:)
+            if rest.contains(where: { $0 >= 0x80 }) { return false }  // other text: by scalars
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
             appendASCII(rest, to: &out)
             return true
         }
-        if !done { out.append(contentsOf: escape(text).utf8) }
+        if !done { out.append(contentsOf: escapedScalars(text).utf8) }
     }
 
     static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)

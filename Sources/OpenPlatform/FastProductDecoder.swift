@@ -298,50 +298,32 @@ public enum FastProductDecoder {
             return .some(text.isEmpty ? nil : text)
         }
 
+        /// A string value: a plain one (the usual case) read by `fromBytes` without making a
+        /// String, else by `fromText`. `.some(nil)` for null or an empty plain string; `nil` when
+        /// neither takes it (the caller then decodes the page the Codable way).
+        mutating func value<T>(_ fromBytes: (UnsafeBufferPointer<UInt8>) -> T?, _ fromText: (String) -> T?) -> T?? {
+            let start = i
+            if let range = plainStringBytes() {
+                guard !range.isEmpty else { return .some(nil) }
+                if let value = fromBytes(UnsafeBufferPointer(rebasing: bytes[range])) { return .some(value) }
+                i = start  // another spelling: the String path decides
+            }
+            guard let text = optionalString() else { return nil }
+            guard let text else { return .some(nil) }
+            guard let value = fromText(text) else { return nil }
+            return .some(value)
+        }
+
+        /// `5.00` or `5.00 USD`, read as its number.
         mutating func decimal() -> Decimal?? {
-            let start = i
-            if let range = plainStringBytes() {
-                guard !range.isEmpty else { return .some(nil) }
-                // `5.00 USD` is read as its number, as the String path does.
-                let end = bytes[range].firstIndex(of: 0x20) ?? range.upperBound
-                if let value = DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<end])) { return .some(value) }
-                i = start  // another spelling: the String path decides
-            }
-            guard let text = optionalString() else { return nil }
-            guard let text else { return .some(nil) }
-            let number = text.split(separator: " ").first.map(String.init) ?? text
-            guard let value = DecimalText.parse(number) else { return nil }
-            return .some(value)
+            value({ bytes in
+                DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: 0x20) ?? bytes.endIndex)]))
+            }, { text in DecimalText.parse(text.split(separator: " ").first.map(String.init) ?? text) })
         }
 
-        mutating func percentage() -> Percentage?? {
-            let start = i
-            if let range = plainStringBytes() {
-                guard !range.isEmpty else { return .some(nil) }
-                if bytes[range.upperBound - 1] == UInt8(ascii: "%"),
-                    let points = DecimalText.parse(bytes: UnsafeBufferPointer(rebasing: bytes[range.lowerBound..<(range.upperBound - 1)])) {
-                    return .some(Percentage(points: points))
-                }
-                i = start  // another spelling: the String path decides
-            }
-            guard let text = optionalString() else { return nil }
-            guard let text else { return .some(nil) }
-            guard let value = Percentage(wire: text) else { return nil }
-            return .some(value)
-        }
+        mutating func percentage() -> Percentage?? { value(Percentage.init(percentBytes:), Percentage.init(wire:)) }
 
-        mutating func currency() -> CurrencyCode?? {
-            let start = i
-            if let range = plainStringBytes() {
-                guard !range.isEmpty else { return .some(nil) }
-                if let code = CurrencyCode(ascii: UnsafeBufferPointer(rebasing: bytes[range])) { return .some(code) }
-                i = start
-            }
-            guard let text = optionalString() else { return nil }
-            guard let text else { return .some(nil) }
-            guard let code = CurrencyCode(rawValue: text) else { return nil }
-            return .some(code)
-        }
+        mutating func currency() -> CurrencyCode?? { value(CurrencyCode.init(ascii:), CurrencyCode.init(rawValue:)) }
 
         /// The product fields this decoder reads.
         enum Field: CaseIterable {

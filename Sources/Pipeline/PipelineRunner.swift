@@ -158,9 +158,10 @@ public struct PipelineRunner: Sendable {
     }
 
     /// `extract.product_ids`: `productdetail.get` in batches of 20, each batch checkpointed like a page.
-    private func fetchDetails(client: OpenPlatformClient, state: StateStore, runID: String, startIndex: Int, counter: PageCounter) async throws {
+    private func fetchDetails(client: OpenPlatformClient, checkpoints: StateCheckpoints, startIndex: Int, counter: PageCounter) async throws {
         let ids = spec.extract.productIDs
-        let checkpoints = try StateCheckpoints(store: state, runID: runID, method: OpenPlatformClient.productDetailMethod)
+        var checkpoints = checkpoints
+        checkpoints.method = OpenPlatformClient.productDetailMethod
         let batchSize = 20
         for (batchIndex, start) in stride(from: 0, to: ids.count, by: batchSize).enumerated() {
             let keywordIndex = startIndex + batchIndex
@@ -327,7 +328,7 @@ public struct PipelineRunner: Sendable {
                 progress.advance(products: page.page.productCount)
             }
             if !extract.productIDs.isEmpty {
-                try await fetchDetails(client: client, state: state, runID: runID, startIndex: extract.keywords.count, counter: pageCount)
+                try await fetchDetails(client: client, checkpoints: checkpoints, startIndex: extract.keywords.count, counter: pageCount)
             }
         } catch {
             progress.finish()

@@ -266,8 +266,6 @@ public final class StateStore: Sendable {
         var totalRecords: Int?
         var totalPages: Int?
         var isEmpty: Bool
-        /// The page's product ids in order (saved, not read back with the summary).
-        var productIDs: [Int64] = []
 
         init(_ page: ProductPage) {
             productCount = page.productCount
@@ -276,9 +274,6 @@ public final class StateStore: Sendable {
             totalRecords = page.totalRecordCount
             totalPages = page.totalPageNo
             isEmpty = page.isEmpty
-            // Scanned once while fetching (beside the network wait), so the load's first pass
-            // reads ids instead of every body.
-            productIDs = ProductIDScanner.ids(in: page.body)
         }
 
         init?(_ row: Row) {
@@ -338,6 +333,9 @@ public final class StateStore: Sendable {
     func savePage(
         runID: String, keywordIndex: Int, keyword: String, pageNo: Int, method: String, body: Data, requestID: String?, summary: PageSummary? = nil
     ) throws {
+        // The page's product ids, scanned once while fetching (beside the network wait), so the
+        // load's first pass reads them instead of every body.
+        let ids = summary == nil ? nil : Self.packed(ProductIDScanner.ids(in: body))
         try queue.write { db in
             let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM pagefile.pages WHERE run_id = ? AND keyword_index = ? AND page_no = ?",
                                             arguments: [runID, keywordIndex, pageNo]) ?? 0
@@ -355,7 +353,7 @@ public final class StateStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
                         runID, keywordIndex, pageNo, keyword, method, requestID, summary.productCount, summary.reportedPageNo,
-                        summary.recordCount, summary.totalRecords, summary.totalPages, summary.isEmpty, Self.packed(summary.productIDs),
+                        summary.recordCount, summary.totalRecords, summary.totalPages, summary.isEmpty, ids,
                     ])
             }
         }
@@ -482,7 +480,8 @@ public final class StateStore: Sendable {
 struct StateCheckpoints: PageCheckpoints {
     let store: StateStore
     let runID: String
-    let method: String
+    /// The method pages are saved under (the run's summaries serve every method).
+    var method: String
     /// The run's page summaries, read at once: a resumed run of thousands of pages would
     /// otherwise make a query per page.
     let summaries: [PageKey: SavedSummary]
