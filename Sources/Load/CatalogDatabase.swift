@@ -8,6 +8,12 @@ public final class CatalogDatabase {
     public let path: String
     public let queue: DatabaseQueue
 
+    /// The page size of catalogs this build creates. A product row is about 1.2 KB, so a 4 KB page
+    /// held three of them and every insert split pages; 16 KB pages made the catalog writer ~20 %
+    /// faster (measured with `alifeed-bench --only writers`: 32 and 64 KB were no better). An
+    /// existing catalog keeps the page size it was created with: WAL mode cannot change it.
+    public static let pageSize = 16384
+
     /// The newest schema version this build knows.
     public static var schemaVersion: Int { migrations.count }
 
@@ -21,6 +27,8 @@ public final class CatalogDatabase {
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.writeWithoutTransaction { db in
+                // Applies to a new, empty file only; SQLite ignores it once the file has pages.
+                try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
             }
             let applied = try queue.read { db in try Self.migrator.appliedIdentifiers(db) }

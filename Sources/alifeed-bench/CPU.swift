@@ -202,6 +202,8 @@ enum CPUBench {
     static func bareInsert(_ products: [Product], path: String) throws -> Double {
         try? FileManager.default.removeItem(atPath: path)
         let queue = try DatabaseQueue(path: path)
+        // The catalog's page size, so the baseline is held to the same file layout.
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = \(CatalogDatabase.pageSize)") }
         try queue.write { db in
             try db.execute(sql: """
                 CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT, detail_url TEXT, sale_price TEXT, original_price TEXT,

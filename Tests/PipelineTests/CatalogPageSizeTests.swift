@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+@testable import Load
+import Testing
+
+/// New catalogs get 16 KB pages; a catalog an older alifeed created keeps its 4 KB pages (WAL
+/// mode cannot change them) and takes runs as before.
+@Suite struct CatalogPageSizeTests {
+    static func pageSize(_ path: String) throws -> Int? {
+        try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+    }
+
+    @Test func aNewCatalogHasSixteenKilobytePages() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let path = directory.path("new.sqlite")
+        try SeenInLastRunTests.load(1...20, run: "a", into: path)
+        #expect(CatalogDatabase.pageSize == 16384)
+        #expect(try Self.pageSize(path) == CatalogDatabase.pageSize)
+        #expect(try SeenInLastRunTests.seen(path) == Array(1...20))
+    }
+
+    @Test func anExistingCatalogKeepsItsPageSize() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let path = directory.path("old.sqlite")
+        try CatalogDatabase.createAtVersion("v2", path: path)
+        #expect(try Self.pageSize(path) == 4096, "SQLite's default, as earlier alifeed builds created catalogs")
+        try SeenInLastRunTests.load(1...20, run: "a", into: path)
+        try SeenInLastRunTests.load(5...30, run: "b", into: path)
+        #expect(try Self.pageSize(path) == 4096)
+        #expect(try SeenInLastRunTests.seen(path) == Array(5...30))
+        let integrity = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+    }
+}
