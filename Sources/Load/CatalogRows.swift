@@ -31,6 +31,14 @@ public struct CatalogRows: Sendable {
 
     public init() {}
 
+    /// Empty, with room for about as much as `previous` held: a page's rows grew the buffers from
+    /// empty a dozen times, copying the bytes each time.
+    public init(sizedLike previous: CatalogRows) {
+        bytes.reserveCapacity(previous.bytes.count + previous.bytes.count / 4)
+        values.reserveCapacity(previous.values.count + previous.values.count / 4)
+        executions.reserveCapacity(previous.executions.count + previous.executions.count / 4)
+    }
+
     public var isEmpty: Bool { executions.isEmpty }
 
     public mutating func removeAll() {

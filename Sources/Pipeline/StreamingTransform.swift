@@ -157,9 +157,11 @@ struct StreamingTransform {
             let encoder = catalog?.encoder
             func handOver() throws {
                 if !batch.isEmpty { for worker in workers { try worker.submit(batch) } }
-                if !catalogRows.isEmpty { try catalogWorker?.submit(catalogRows) }
+                if !catalogRows.isEmpty {
+                    try catalogWorker?.submit(catalogRows)
+                    catalogRows = CatalogRows(sizedLike: catalogRows)
+                }
                 batch.removeAll(keepingCapacity: true)
-                catalogRows = CatalogRows()
             }
             func joinAll() throws {
                 // Every worker is joined before the first failure is thrown (abandon is then a no-op).
