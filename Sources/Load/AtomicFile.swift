@@ -9,6 +9,8 @@ public final class AtomicFile {
     private var buffer: [UInt8] = []
     private let bufferLimit = 1 << 20
     public private(set) var bytesWritten = 0
+    /// Bytes handed to the file so far: where the next flush starts.
+    private var flushed = 0
 
     public init(target: URL) throws {
         self.target = target
@@ -42,6 +44,14 @@ public final class AtomicFile {
     private func flush() throws {
         guard let handle, !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try handle.write(contentsOf: $0) }
+        // Starts the kernel writing this range out now, while the run still works, so the sync in
+        // `finish()` has little left to wait for: it took 0.1 s of every 100k-product run, after
+        // the load, before anything could be published. (Linux begins asynchronous writeback of
+        // dirty pages for DONTNEED; the advice is only advice: the sync still makes it durable.)
+        #if os(Linux)
+        _ = posix_fadvise(handle.fileDescriptor, off_t(flushed), off_t(buffer.count), POSIX_FADV_DONTNEED)
+        #endif
+        flushed += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
 
