@@ -308,7 +308,11 @@ public final class CatalogWriter {
         // products this run did not see are reset, at the end, instead of every row twice. (The
         // ledger row itself exists already: the runner opens it before fetching.)
         let known = try Int.fetchOne(db, sql: "SELECT products FROM runs WHERE id = ?", arguments: [context.runID]).map { $0 > 0 } ?? false
-        resetsUnseenAtFinish = !known
+        // Into an empty catalog (a first run, a research dump) every product is this run's, so
+        // there is nothing to reset: the reset would read every row to learn that (0.05 s per
+        // 100k products, after the load). The transaction holds the write lock, so it stays true.
+        let empty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM products)") ?? false
+        resetsUnseenAtFinish = !known && !empty
         try db.execute(
             sql: """
                 INSERT INTO runs (id, pipeline, spec_hash, status, started_at, finished_at, keywords, products)

@@ -45,6 +45,25 @@ import Testing
         #expect(foreignKeys.isEmpty)
     }
 
+    /// A first run into an empty catalog has nothing to reset; the next run does.
+    @Test func aFirstRunIntoAnEmptyCatalogSkipsTheReset() throws {
+        let directory = try TempDirectory()
+        defer { directory.remove() }
+        let path = directory.path("c.sqlite")
+        let context = RunContext(runID: "a", pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        try SQLiteCatalogSink(path: path).withTransaction(context: context) { writer in
+            #expect(!writer.resetsUnseenAtFinish, "the catalog had no products")
+            for product in Self.products(1...4) { try writer.write(product) }
+        }
+        #expect(try Self.seen(path) == [1, 2, 3, 4])
+        let next = RunContext(runID: "b", pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_086_400))
+        try SQLiteCatalogSink(path: path).withTransaction(context: next) { writer in
+            #expect(writer.resetsUnseenAtFinish)
+            for product in Self.products(3...3) { try writer.write(product) }
+        }
+        #expect(try Self.seen(path) == [3])
+    }
+
     /// The runner opens a run's ledger row before fetching: a new run still resets only the
     /// products it did not see, at the end; a run id that already loaded products resets up front.
     @Test func aRunOpenedInTheLedgerResetsAtTheEnd() throws {
