@@ -28,7 +28,7 @@ struct Bench {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
         if only == nil || only == "floor" { results += try await FloorBench.run(quick: quick, work: work) }
-        // `--replay 0,2`: only those replays of the CPU figure (0 = end to end, 1–3 = one sink), for profiling.
+        // `--replay 0,2`: only those replays of the CPU figure (0 = end to end, 1–3 = one sink, 4 = end to end on the next night), for profiling.
         let replays = arguments.firstIndex(of: "--replay").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } }
         // `--keep DIR`: keep the CPU figure's prepared pages in DIR and reuse them next time.
         let keep = arguments.firstIndex(of: "--keep").map { arguments[$0 + 1] }
