@@ -32,12 +32,17 @@ public enum CSVFormat {
                 out.append(contentsOf: bytes)
                 return
             }
-            out.append(UInt8(ascii: "\""))
-            for byte in bytes {
-                out.append(byte)
-                if byte == UInt8(ascii: "\"") { out.append(byte) }
+            // Most quoted cells are text with commas and no quotes: copied in runs, not by byte.
+            let quote = UInt8(ascii: "\"")
+            out.append(quote)
+            var start = 0
+            for index in bytes.indices where bytes[index] == quote {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
+                out.append(quote)
+                start = index + 1
             }
-            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+            out.append(quote)
         }
     }
 
@@ -142,12 +147,18 @@ public enum XMLFormat {
 
     /// ASCII text escaped, with the control characters XML 1.0 forbids (or discourages) removed.
     static func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        for byte in bytes {
-            if let entity = entity(byte) {
-                out += entity
-            } else if byte >= 0x20 && byte != 0x7F || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-                out.append(byte)
+        // The bytes between special ones are copied in runs (descriptions have a few specials in
+        // hundreds of bytes); a special byte is an entity, or a control character left out.
+        var start = 0
+        while start < bytes.count {
+            let rest = UnsafeBufferPointer(rebasing: bytes[start...])
+            guard let offset = firstSpecial(in: rest) else {
+                out.append(contentsOf: rest)
+                return
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<offset]))
+            if let entity = entity(rest[offset]) { out += entity }
+            start += offset + 1
         }
     }
 
