@@ -238,19 +238,29 @@ public final class StateStore: Sendable {
     /// The run is published: its pages and links are no longer needed.
     public func finish(runID: String) throws {
         let othersPending = try queue.write { db in
-            try db.execute(sql: "DELETE FROM links WHERE run_id = ?", arguments: [runID])
             try db.execute(sql: "UPDATE run SET status = 'finished' WHERE id = ?", arguments: [runID])
+            // Older finished runs go, and their links with them (any a crash left behind).
             try db.execute(sql: "DELETE FROM run WHERE status = 'finished' AND id != ?", arguments: [runID])
             return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM run WHERE status != 'finished')") ?? false
         }
         // The run is marked finished first: a crash now leaves pages nobody resumes, which the
-        // next run's `begin` clears.
+        // next run's `begin` clears, and links the next finish deletes with the run.
         if othersPending {
             try queue.write { db in
+                try db.execute(sql: "DELETE FROM links WHERE run_id = ?", arguments: [runID])
                 try db.execute(sql: "DELETE FROM pagefile.pages WHERE run_id = ?", arguments: [runID])
                 try db.execute(sql: "DELETE FROM pagefile.page_summaries WHERE run_id = ?", arguments: [runID])
             }
         } else {
+            // Every link left is this run's. Without foreign-key processing SQLite drops the
+            // table's pages at once; with it, it first lists every row's id in memory (15 MB more
+            // resident at a million links, the peak of a whole 1M-product run) and takes twice
+            // as long. Deleting rows that only refer to others cannot break a reference.
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                try db.execute(sql: "DELETE FROM links")
+            }
             try resetPages()
         }
         try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }

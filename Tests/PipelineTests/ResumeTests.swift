@@ -175,6 +175,7 @@ import Testing
         #expect(after - calls <= batches)
         #expect(summary.pagesFromCheckpoint == summary.pages, "every page came from the checkpoint")
         #expect(try Self.outputs(resumed) == Self.outputs(reference))
+        #expect(Self.linksCheckpointed(resumed) == 0 && Self.linksCheckpointed(reference) == 0, "a finished run's links are deleted")
     }
 
     @Test func changedSpecStartsFreshAndSaysSo() async throws {
