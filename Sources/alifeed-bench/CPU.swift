@@ -10,22 +10,19 @@ import Transform
 /// Transform + load from checkpointed pages, no network: a run is prepared (pages fetched and
 /// checkpointed), then replayed with each set of sinks. Decoding the raw pages is included.
 enum CPUBench {
-    static let sinks: [(String, [String])] = [
-        ("end to end: sqlite + shopify + google", [
-            "{type: sqlite, path: DIR/cpu.sqlite}", "{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}",
-            "{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}",
-        ]),
-        ("sqlite sink alone", ["{type: sqlite, path: DIR/cpu.sqlite}"]),
-        ("shopify csv alone", ["{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}"]),
-        ("google merchant xml alone", ["{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}"]),
-        // The nightly refresh: the same three sinks, the catalog already holding these products.
-        ("end to end, next night: sqlite + shopify + google", [
-            "{type: sqlite, path: DIR/cpu.sqlite}", "{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}",
-            "{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}",
-        ]),
-    ]
+    static let catalog = "{type: sqlite, path: DIR/cpu.sqlite}"
+    static let shopify = "{type: csv, profile: shopify, path: DIR/cpu-shopify.csv}"
+    static let google = "{type: xml, profile: google-merchant, path: DIR/cpu-google.xml}"
 
-    static func isNextNight(_ label: String) -> Bool { label.contains("next night") }
+    /// The replays: a label, the sinks, and whether the catalog from the replay before is kept
+    /// (the nightly refresh: the catalog already holds these products).
+    static let sinks: [(label: String, sinks: [String], nextNight: Bool)] = [
+        ("end to end: sqlite + shopify + google", [catalog, shopify, google], false),
+        ("sqlite sink alone", [catalog], false),
+        ("shopify csv alone", [shopify], false),
+        ("google merchant xml alone", [google], false),
+        ("end to end, next night: sqlite + shopify + google", [catalog, shopify, google], true),
+    ]
 
     /// `sinkSets` picks which replays to run (indexes into `sinks`), for profiling one of them.
     static func run(products target: Int, work: URL, sinkSets: [Int]? = nil, keep: String? = nil) async throws -> [Figure] {
@@ -48,7 +45,7 @@ enum CPUBench {
             prepare.stateDirectory = stateDirectory.path
             prepare.stopAfterExtract = true
             do {
-                _ = try await PipelineRunner(spec: try spec(sinks[0].1), options: prepare).run()
+                _ = try await PipelineRunner(spec: try spec(sinks[0].sinks), options: prepare).run()
             } catch is RunInterrupted {}
             try? FileManager.default.removeItem(at: saved)
             try FileManager.default.createDirectory(at: saved.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -73,8 +70,7 @@ enum CPUBench {
             let summary = try await PipelineRunner(spec: try spec(sinkList), options: replay).run()
             return (summary, Clock.now() - wall, Clock.cpu() - cpu)
         }
-        for (offset, (label, sinkList)) in sinks.enumerated() where sinkSets?.contains(offset) ?? true {
-            let nextNight = Self.isNextNight(label)
+        for (offset, (label, sinkList, nextNight)) in sinks.enumerated() where sinkSets?.contains(offset) ?? true {
             if nextNight && !FileManager.default.fileExists(atPath: work.appendingPathComponent("cpu.sqlite").path) {
                 _ = try await replay(sinkList, keepingCatalog: false)  // the night before, not timed
             }
