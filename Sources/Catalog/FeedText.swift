@@ -87,6 +87,23 @@ public enum TitleCleaner {
         }
     }
 
+    /// ``truncate(_:limit:)`` for printable ASCII longer than the limit (most titles and
+    /// descriptions), on bytes: there one byte is one character and one scalar, and the space is
+    /// the only whitespace. `nil` for other text.
+    static func truncatePrintableASCII(_ text: String, limit: Int) -> String? {
+        guard limit >= 0 else { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            guard bytes.count > limit else { return nil }
+            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            var end = limit
+            // Drop the partial last word, unless that would throw away more than half.
+            if bytes[limit] != 0x20, let lastSpace = bytes[..<limit].lastIndex(of: 0x20), lastSpace > limit / 2 { end = lastSpace }
+            while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x2C || bytes[end - 1] == 0x2D { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+        }
+    }
+
     static func cleanGeneral(_ title: String, limit: Int?) -> String {
         // Control characters become spaces (a newline separates words), then whitespace collapses.
         let scalars = title.unicodeScalars.map { scalar -> Unicode.Scalar in
@@ -120,6 +137,10 @@ public enum TitleCleaner {
     /// character (grapheme); a single over-long word is cut at a character boundary.
     public static func truncate(_ text: String, limit: Int) -> String {
         if text.utf8.count <= limit { return text }
+        return truncatePrintableASCII(text, limit: limit) ?? truncateGeneral(text, limit: limit)
+    }
+
+    static func truncateGeneral(_ text: String, limit: Int) -> String {
         guard text.unicodeScalars.count > limit else { return text }
         var result = ""
         var count = 0

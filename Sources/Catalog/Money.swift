@@ -143,36 +143,66 @@ public enum DecimalText {
     /// on the integer significand instead (same result: half away from zero, exactly `scale`
     /// fraction digits). `nil` when the significand does not fit 64 bits.
     static func fastFormat(_ value: Decimal, scale: Int) -> String? {
-        guard scale >= 0, scale <= 18, !value.isNaN else { return nil }
-        let significand = value.significand
-        let mantissa = NSDecimalNumber(decimal: significand).uint64Value
-        guard Decimal(mantissa) == significand else { return nil }
-        // |value| × 10^scale = mantissa × 10^shift, rounded to an integer.
-        let shift = value.exponent + scale
-        var scaled = mantissa
-        if shift >= 0 {
-            for _ in 0..<shift {
-                let (product, overflow) = scaled.multipliedReportingOverflow(by: 10)
-                if overflow { return nil }
-                scaled = product
-            }
-        } else if -shift > 19 {
-            scaled = 0  // below 10^-19 of a unit at this scale: rounds to zero
-        } else {
-            var divisor: UInt64 = 1
-            for _ in 0..<(-shift) { divisor *= 10 }
-            let remainder = mantissa % divisor
-            scaled = mantissa / divisor
-            if remainder >= divisor - remainder { scaled += 1 }
+        guard let digits = ScaledDigits(value, scale: scale) else { return nil }
+        return String(unsafeUninitializedCapacity: digits.length) { digits.write(into: $0) }
+    }
+
+    /// ``format(_:scale:)`` appended as UTF-8 bytes (feeds write prices straight into their rows).
+    public static func append(_ value: Decimal, scale: Int, to out: inout [UInt8]) {
+        guard let digits = ScaledDigits(value, scale: scale) else {
+            out.append(contentsOf: foundationFormat(value, scale: scale).utf8)
+            return
         }
-        // At most 20 digits, a sign and a dot: written from the end straight into the String.
-        var digitCount = 1
-        var rest = scaled / 10
-        while rest > 0 { digitCount += 1; rest /= 10 }
-        digitCount = max(digitCount, scale + 1)
-        let negative = value.sign == .minus && scaled != 0
-        let length = digitCount + (scale > 0 ? 1 : 0) + (negative ? 1 : 0)
-        return String(unsafeUninitializedCapacity: length) { out in
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: digits.length))
+        out.withUnsafeMutableBufferPointer { all in
+            _ = digits.write(into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        }
+    }
+
+    /// A decimal rounded to `scale` places as an integer count of 10^-scale units, and how it is
+    /// spelled: at most 20 digits, a sign and a dot.
+    struct ScaledDigits {
+        let scaled: UInt64
+        let scale: Int
+        let digitCount: Int
+        let negative: Bool
+        var length: Int { digitCount + (scale > 0 ? 1 : 0) + (negative ? 1 : 0) }
+
+        init?(_ value: Decimal, scale: Int) {
+            guard scale >= 0, scale <= 18, !value.isNaN else { return nil }
+            let significand = value.significand
+            let mantissa = NSDecimalNumber(decimal: significand).uint64Value
+            guard Decimal(mantissa) == significand else { return nil }
+            // |value| × 10^scale = mantissa × 10^shift, rounded to an integer.
+            let shift = value.exponent + scale
+            var scaled = mantissa
+            if shift >= 0 {
+                for _ in 0..<shift {
+                    let (product, overflow) = scaled.multipliedReportingOverflow(by: 10)
+                    if overflow { return nil }
+                    scaled = product
+                }
+            } else if -shift > 19 {
+                scaled = 0  // below 10^-19 of a unit at this scale: rounds to zero
+            } else {
+                var divisor: UInt64 = 1
+                for _ in 0..<(-shift) { divisor *= 10 }
+                let remainder = mantissa % divisor
+                scaled = mantissa / divisor
+                if remainder >= divisor - remainder { scaled += 1 }
+            }
+            var digitCount = 1
+            var rest = scaled / 10
+            while rest > 0 { digitCount += 1; rest /= 10 }
+            self.scaled = scaled
+            self.scale = scale
+            self.digitCount = max(digitCount, scale + 1)
+            negative = value.sign == .minus && scaled != 0
+        }
+
+        /// Writes the text from its end into `out` (at least `length` bytes); returns `length`.
+        func write(into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
             var position = length - 1
             var remaining = scaled
             for written in 0..<digitCount {

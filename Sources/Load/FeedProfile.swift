@@ -119,17 +119,29 @@ public enum FeedValues {
     }
 
     static func vendor(_ product: Product, options: FeedOptions, text: ProductText) -> String {
+        if let named = namedVendor(options) { return named }
         // clean(name, limit:) is truncate(clean(name), limit): the cleaned shop name is reused.
-        let clean = options.vendor.map { TitleCleaner.clean($0, limit: 70) }
-            ?? text.shop.map { TitleCleaner.truncate($0, limit: 70) } ?? "AliExpress"
+        let clean = text.shop.map { TitleCleaner.truncate($0, limit: 70) } ?? "AliExpress"
         return clean.count >= 2 ? clean : "AliExpress"
+    }
+
+    /// The vendor the pipeline names, cleaned: the same for every product (`nil` when it names none).
+    static func namedVendor(_ options: FeedOptions) -> String? {
+        options.vendor.map { vendor in
+            let clean = TitleCleaner.clean(vendor, limit: 70)
+            return clean.count >= 2 ? clean : "AliExpress"
+        }
     }
 
     /// Main image first, capped, each URL made ASCII with `,` and spaces encoded (Google's rule).
     public static func images(_ product: Product, cap: Int) -> [String] {
         var images: [String] = []
-        images.reserveCapacity(min(cap, product.images.gallery.count + 1))
-        for url in product.images.all.prefix(max(cap, 1)) {
+        let set = product.images
+        let taken = min(max(cap, 1), set.gallery.count + (set.main == nil ? 0 : 1))
+        images.reserveCapacity(taken)
+        // Main image, then the gallery, without making the array `ImageSet.all` would.
+        if let main = set.main, let safe = safeURL(main) { images.append(safe) }
+        for url in set.gallery.prefix(set.main == nil ? taken : taken - 1) {
             if let safe = safeURL(url) { images.append(safe) }
         }
         return images
@@ -218,31 +230,36 @@ public enum FeedValues {
     }
 
     static func htmlDescription(_ product: Product, title: String, text: ProductText) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(title.utf8.count + text.type.utf8.count + 160)
-        out.append("<p>")
-        out.append(XMLFormat.escapeHTML(title))
-        out.append("</p>")
+        appendHTMLDescription(product, title: title, text: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``htmlDescription(_:title:)`` appended as bytes (Shopify writes it straight into its row).
+    static func appendHTMLDescription(_ product: Product, title: String, text: ProductText, to out: inout [UInt8]) {
+        ByteText.append("<p>", to: &out)
+        XMLFormat.appendHTMLEscaped(title, to: &out)
+        ByteText.append("</p>", to: &out)
         let volume = product.volume30d.flatMap { $0 > 0 ? $0 : nil }
-        guard !text.type.isEmpty || product.rating != nil || volume != nil else { return out }
-        out.append("<ul>")
+        guard !text.type.isEmpty || product.rating != nil || volume != nil else { return }
+        ByteText.append("<ul>", to: &out)
         if !text.type.isEmpty {
-            out.append("<li>Category: ")
-            out.append(XMLFormat.escapeHTML(text.type))
-            out.append("</li>")
+            ByteText.append("<li>Category: ", to: &out)
+            XMLFormat.appendHTMLEscaped(text.type, to: &out)
+            ByteText.append("</li>", to: &out)
         }
         if let rating = product.rating {
-            out.append("<li>")
-            out.append(DecimalText.format(rating.points, scale: 1))
-            out.append("% positive feedback</li>")
+            ByteText.append("<li>", to: &out)
+            DecimalText.append(rating.points, scale: 1, to: &out)
+            ByteText.append("% positive feedback</li>", to: &out)
         }
         if let volume {
-            out.append("<li>")
-            out.append(String(volume))
-            out.append(" sold in the last 30 days</li>")
+            ByteText.append("<li>", to: &out)
+            ByteText.appendInteger(Int64(volume), to: &out)
+            ByteText.append(" sold in the last 30 days</li>", to: &out)
         }
-        out.append("</ul>")
-        return out
+        ByteText.append("</ul>", to: &out)
     }
 }
 
@@ -264,15 +281,20 @@ struct ProductText {
 public enum CSVCell {
     public static let triggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\n", "\r\n"]
 
+    /// Whether a cell starting with this byte may start with a trigger character (the rest are
+    /// certainly safe).
+    static func mayTrigger(_ first: UInt8) -> Bool {
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A: true
+        default: false
+        }
+    }
+
     /// Free text: by default leading trigger characters are removed; in spreadsheet-safe mode the
     /// cell is prefixed with `'` (OWASP) instead, which WooCommerce's importer strips again.
     public static func text(_ value: String, spreadsheetSafe: Bool) -> String {
         // Most cells start with a letter or digit: the first byte decides without Characters.
-        guard let byte = value.utf8.first else { return value }
-        switch byte {
-        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D, 0x0A: break
-        default: return value
-        }
+        guard let byte = value.utf8.first, mayTrigger(byte) else { return value }
         guard let first = value.first, triggers.contains(first) else { return value }
         if spreadsheetSafe { return "'" + value }
         return String(value.drop { triggers.contains($0) || $0.isWhitespace })

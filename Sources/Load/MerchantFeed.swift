@@ -72,33 +72,41 @@ public struct MerchantFeedSink: Sink {
         }
         title = TitleCleaner.truncate(title, limit: limits.title)
         description = TitleCleaner.truncate(description, limit: limits.description)
-        x.append(contentsOf: "  <item>\n".utf8)
+        ByteText.append("  <item>\n", to: &x)
         func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &x) }
-        add("g:id", String(FeedValues.sku(product).prefix(limits.id)))
+        // The SKU (`AE-` and at most 20 digits) always fits the id limit.
+        XMLFormat.appendElement("g:id", indent: 4, to: &x) { ByteText.appendInteger(product.id, to: &$0, prefix: "AE-") }
         add("g:title", title)
         add("g:description", description)
         add("g:link", link)
         add("g:image_link", image)
         for extra in images.dropFirst() { add("g:additional_image_link", extra) }
         add("g:availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
-        add("g:condition", "new")
+        ByteText.append("    <g:condition>new</g:condition>\n", to: &x)
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {
-            add("g:price", Self.price(compareAt))
-            add("g:sale_price", Self.price(product.storePrice))
+            XMLFormat.appendElement("g:price", indent: 4, to: &x) { Self.appendPrice(compareAt, to: &$0) }
+            XMLFormat.appendElement("g:sale_price", indent: 4, to: &x) { Self.appendPrice(product.storePrice, to: &$0) }
         } else {
-            add("g:price", Self.price(product.storePrice))
+            XMLFormat.appendElement("g:price", indent: 4, to: &x) { Self.appendPrice(product.storePrice, to: &$0) }
         }
         add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options, text: text), limit: limits.brand))
-        add("g:identifier_exists", "no")
+        ByteText.append("    <g:identifier_exists>no</g:identifier_exists>\n", to: &x)
         if !text.type.isEmpty { add("g:product_type", TitleCleaner.truncate(text.type, limit: 750)) }
         if let keyword = product.keywords.first {
             add("g:custom_label_0", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
         }
-        x.append(contentsOf: "  </item>\n".utf8)
+        ByteText.append("  </item>\n", to: &x)
         return true
     }
 
     /// `15.00 USD`.
     static func price(_ money: Money) -> String { "\(money.formatted()) \(money.currency.rawValue)" }
+
+    /// ``price(_:)`` appended as bytes (digits, a space and three letters: nothing to escape).
+    static func appendPrice(_ money: Money, to out: inout [UInt8]) {
+        DecimalText.append(money.amount, scale: 2, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: money.currency.rawValue.utf8)
+    }
 }

@@ -11,7 +11,12 @@ protocol CSVLayout: Sendable {
     var isText: [Bool] { get }
     /// The product's rows, or `nil` when the profile cannot carry it (reason given).
     func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip>
+    /// What a sink with these options writes for each product: its records appended to the
+    /// builder, or why the product was left out (nothing appended).
+    func recordWriter(options: FeedOptions) -> CSVRecordWriter
 }
+
+typealias CSVRecordWriter = (Product, inout CSVRowBuilder) -> FeedSkip?
 
 /// One row's cells: all of them in header order, or only the non-empty ones by column position,
 /// in column order, each at most once (Shopify's image rows fill 3 of 57 columns).
@@ -22,6 +27,21 @@ enum CSVRow {
 
 extension CSVLayout {
     var headerLine: String? { nil }
+
+    func recordWriter(options: FeedOptions) -> CSVRecordWriter { rowsRecordWriter(options: options) }
+
+    /// The records ``rows(for:options:)`` gives.
+    func rowsRecordWriter(options: FeedOptions) -> CSVRecordWriter {
+        { product, builder in
+            switch rows(for: product, options: options) {
+            case .success(let rows):
+                for row in rows { builder.append(row) }
+                return nil
+            case .failure(let skip):
+                return skip
+            }
+        }
+    }
 
     /// `isText` from the names of the text columns.
     static func textFlags(header: [String], text: Set<String>) -> [Bool] { header.map(text.contains) }
@@ -85,55 +105,25 @@ public struct StorefrontCSVSink: Sink {
             file.discard()
             throw error
         }
-        let layout = layout, options = options, profile = profile, path = url.path
-        let isText = layout.isText
+        let options = options, profile = profile, path = url.path
+        let records = layout.recordWriter(options: options)
+        var builder = CSVRowBuilder(isText: layout.isText, spreadsheetSafe: options.spreadsheetSafe)
         var firstSkip: FeedSkip?
-        var line: [UInt8] = []
-        line.reserveCapacity(8192)
-        let columns = isText.count
         return FileWriter(file: file, footer: "", verify: { _, rows in
             guard rows > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
             }
         }) { [file] product in
-            switch layout.rows(for: product, options: options) {
-            case .success(let rows):
-                // A local buffer: appending to the captured one would check exclusivity on every cell.
-                var bytes = line
-                line = []
-                bytes.removeAll(keepingCapacity: true)
-                func cell(_ index: Int, _ value: String) {
-                    CSVFormat.appendField(isText[index] ? CSVCell.text(value, spreadsheetSafe: options.spreadsheetSafe) : value, to: &bytes)
-                }
-                for row in rows {
-                    switch row {
-                    case .full(let values):
-                        for (index, value) in values.enumerated() {
-                            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                            if !value.isEmpty { cell(index, value) }
-                        }
-                    case .sparse(var values):
-                        // Straight to the bytes, commas for the empty cells between: spreading
-                        // into a row of empty Strings cost a retain and release per cell.
-                        if zip(values, values.dropFirst()).contains(where: { $0.column > $1.column }) { values.sort { $0.column < $1.column } }
-                        var commas = 0
-                        for (column, value) in values {
-                            bytes.append(contentsOf: repeatElement(UInt8(ascii: ","), count: column - commas))
-                            commas = column
-                            cell(column, value)
-                        }
-                        bytes.append(contentsOf: repeatElement(UInt8(ascii: ","), count: columns - 1 - commas))
-                    }
-                    bytes.append(0x0D)
-                    bytes.append(0x0A)
-                }
-                defer { line = bytes }
-                try file.write(bytes: bytes)
-                return true
-            case .failure(let skip):
+            // Moved out to a local: mutating the captured one would check exclusivity on every cell.
+            var rows = builder.take()
+            defer { builder = rows }
+            rows.reset()
+            if let skip = records(product, &rows) {
                 if firstSkip == nil { firstSkip = skip }
                 return false
             }
+            try file.write(bytes: rows.bytes)
+            return true
         }
     }
 }
@@ -377,6 +367,72 @@ struct ShopifyLayout: CSVLayout {
             }
         }
         return .success(rows)
+    }
+}
+
+extension ShopifyLayout {
+    /// The current header's records written straight to bytes: the same cells as
+    /// ``rows(for:options:)`` (the tests hold the two together), without a String per cell or an
+    /// array per record. The 2023 header maps columns, so it keeps the rows.
+    func recordWriter(options: FeedOptions) -> CSVRecordWriter {
+        guard !legacy else { return rowsRecordWriter(options: options) }
+        let status: StaticString = options.status.lowercased() == "draft" ? "Draft" : "Active"
+        let cap = options.maxImages ?? 10
+        // The same for every product when the pipeline names the vendor.
+        let namedVendor = FeedValues.namedVendor(options)
+        return { product, row in
+            typealias C = Column
+            let title = TitleCleaner.clean(product.title, limit: 255)
+            let text = ProductText(product)
+            let images = FeedValues.images(product, cap: cap)
+            row.cell(C.title.rawValue, title)
+            row.number(C.urlHandle.rawValue, prefix: "ae-", product.id)
+            row.built(C.description.rawValue) { FeedValues.appendHTMLDescription(product, title: title, text: text, to: &$0) }
+            row.cell(C.vendor.rawValue, namedVendor ?? FeedValues.vendor(product, options: options, text: text))
+            row.cell(C.type.rawValue, product.categories.last?.name ?? "")
+            row.built(C.tags.rawValue) { out in
+                for (index, tag) in FeedValues.tags(product).enumerated() {
+                    if index > 0 { ByteText.append(", ", to: &out) }
+                    out.append(contentsOf: tag.utf8)
+                }
+            }
+            row.plain(C.publishedOnOnlineStore.rawValue, "TRUE")
+            row.plain(C.status.rawValue, status)
+            row.number(C.sku.rawValue, prefix: "AE-", product.id)
+            row.plain(C.option1Name.rawValue, "Title")
+            row.plain(C.option1Value.rawValue, "Default Title")
+            row.money(C.price.rawValue, product.storePrice)
+            if let compareAt = product.storeCompareAt { row.money(C.compareAtPrice.rawValue, compareAt) }
+            if let cost = product.pricing?.cost { row.money(C.costPerItem.rawValue, cost) }
+            row.plain(C.chargeTax.rawValue, "TRUE")
+            if product.availability == .outOfStock {
+                row.plain(C.inventoryTracker.rawValue, "shopify")
+                row.plain(C.inventoryQuantity.rawValue, "0")
+            }
+            row.plain(C.continueSellingWhenOutOfStock.rawValue, "DENY")
+            row.plain(C.requiresShipping.rawValue, "TRUE")
+            row.plain(C.fulfillmentService.rawValue, "manual")
+            if let main = images.first {
+                row.plain(C.productImageURL.rawValue, main)
+                row.plain(C.imagePosition.rawValue, "1")
+                row.cell(C.imageAltText.rawValue, TitleCleaner.truncate(title, limit: 512))
+            }
+            row.plain(C.giftCard.rawValue, "FALSE")
+            row.cell(C.seoTitle.rawValue, TitleCleaner.truncate(title, limit: 70))
+            row.cell(C.seoDescription.rawValue, TitleCleaner.truncate(FeedValues.description(product, title: title, text: text), limit: 320))
+            row.plain(C.googleCondition.rawValue, "new")
+            row.plain(C.googleCustomProduct.rawValue, "TRUE")
+            // The first keyword found (`Product.keywords.first`).
+            if let keyword = product.hits.first?.keyword { row.cell(C.googleCustomLabel0.rawValue, TitleCleaner.clean(keyword, limit: 100)) }
+            row.endRecord()
+            for (offset, image) in images.dropFirst().enumerated() {
+                row.number(C.urlHandle.rawValue, prefix: "ae-", product.id)
+                row.plain(C.productImageURL.rawValue, image)
+                row.number(C.imagePosition.rawValue, Int64(offset + 2))
+                row.endRecord()
+            }
+            return nil
+        }
     }
 }
 

@@ -22,13 +22,7 @@ public enum CSVFormat {
         guard !text.isEmpty else { return }
         var text = text
         text.withUTF8 { bytes in
-            let mask = quoted
-            var needsQuotes = false
-            for byte in bytes where byte < 64 && (mask >> byte) & 1 != 0 {
-                needsQuotes = true
-                break
-            }
-            guard needsQuotes else {
+            guard needsQuotes(bytes) else {
                 out.append(contentsOf: bytes)
                 return
             }
@@ -44,6 +38,13 @@ public enum CSVFormat {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
             out.append(quote)
         }
+    }
+
+    /// Whether a field with these bytes must be quoted: it holds a comma, quote, CR or LF.
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let mask = quoted
+        for byte in bytes where byte < 64 && (mask >> byte) & 1 != 0 { return true }
+        return false
     }
 
     /// One record as bytes, CRLF-terminated.
@@ -164,14 +165,22 @@ public enum XMLFormat {
 
     /// `<name>escaped text</name>` appended as bytes.
     static func appendElement(_ name: StaticString, _ text: String, indent: Int, to out: inout [UInt8]) {
+        appendElement(name, indent: indent, to: &out) { appendEscaped(text, to: &$0) }
+    }
+
+    /// `<name>…</name>` around bytes the caller appends that need no escaping (numbers, prices).
+    static func appendElement(_ name: StaticString, indent: Int, to out: inout [UInt8], plain: (inout [UInt8]) -> Void) {
+        let tag = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         for _ in 0..<indent { out.append(0x20) }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: tag)
         out.append(UInt8(ascii: ">"))
-        appendEscaped(text, to: &out)
-        out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out.append(contentsOf: [UInt8(ascii: ">"), 0x0A])
+        plain(&out)
+        out.append(UInt8(ascii: "<"))
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: tag)
+        out.append(UInt8(ascii: ">"))
+        out.append(0x0A)
     }
 
     /// `& < > "` as entities, for HTML descriptions; text without them is returned as it is.
@@ -186,6 +195,22 @@ public enum XMLFormat {
             }
             return String(decoding: out, as: UTF8.self)
         } ?? text
+    }
+
+    /// ``escapeHTML(_:)`` appended as bytes, the text between entities copied in runs.
+    static func appendHTMLEscaped(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22, let entity = entity(byte) else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                out += entity
+                start = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
     }
 
     /// `<name>escaped text</name>`.

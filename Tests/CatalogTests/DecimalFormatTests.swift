@@ -16,7 +16,11 @@ import Testing
             let text = places == 0 ? digits : String(digits.dropLast(min(places, digits.count - 1))) + "." + String(digits.suffix(min(places, digits.count - 1)))
             let value = Decimal(string: (next() % 5 == 0 ? "-" : "") + text)!
             for scale in [0, 1, 2, 3] {
-                #expect(DecimalText.fastFormat(value, scale: scale) == DecimalText.foundationFormat(value, scale: scale), "\(text) at \(scale)")
+                let reference = DecimalText.foundationFormat(value, scale: scale)
+                #expect(DecimalText.fastFormat(value, scale: scale) == reference, "\(text) at \(scale)")
+                var bytes: [UInt8] = [0x3D]
+                DecimalText.append(value, scale: scale, to: &bytes)
+                #expect(String(decoding: bytes, as: UTF8.self) == "=" + reference, "\(text) at \(scale), as bytes")
             }
         }
     }
@@ -27,6 +31,9 @@ import Testing
     ])
     func largeSmallAndExponentForms(value: String, scale: Int, expected: String) {
         #expect(DecimalText.format(Decimal(string: value)!, scale: scale) == expected)
+        var bytes: [UInt8] = []
+        DecimalText.append(Decimal(string: value)!, scale: scale, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
     @Test(arguments: [("9.995", 2, "10.00"), ("-0.004", 2, "0.00"), ("0.5", 0, "1"), ("99.95", 1, "100.0"), ("0", 2, "0.00")])

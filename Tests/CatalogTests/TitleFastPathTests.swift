@@ -19,4 +19,25 @@ import Testing
         #expect(TitleCleaner.cleanASCII("tab\there") == nil)
         #expect(TitleCleaner.cleanASCII("café") == nil)
     }
+
+    @Test func asciiTruncationAgreesWithTheGeneralPath() {
+        let words = ["Phone", "case,", "-", "2-Pack", "a", "extraordinarily-long-word-without-spaces", "USB", ",", "of", "x"]
+        var state: UInt64 = 5
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var checked = 0
+        for _ in 0..<4000 {
+            let text = (0..<(1 + next() % 12)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 3) }.joined()
+            let limit = next() % (text.utf8.count + 1)
+            guard let fast = TitleCleaner.truncatePrintableASCII(text, limit: limit) else { continue }
+            checked += 1
+            #expect(fast == TitleCleaner.truncateGeneral(text, limit: limit), "\"\(text)\" at \(limit)")
+        }
+        #expect(checked > 3000)
+        #expect(TitleCleaner.truncatePrintableASCII("café au lait", limit: 5) == nil)
+        #expect(TitleCleaner.truncatePrintableASCII("line\r\nbreak", limit: 5) == nil)
+        #expect(TitleCleaner.truncatePrintableASCII("short", limit: 5) == nil)
+    }
 }

@@ -59,4 +59,15 @@ import Testing
         #expect(!FeedValues.isSafeAlready("ftp://example.com/a.jpg"))
         #expect(FeedValues.isSafeAlready("http://example.com/a.jpg"))
     }
+
+    @Test func htmlBytesMatchTheStringEscaper() {
+        for text in Self.samples {
+            var bytes: [UInt8] = [0x41]
+            XMLFormat.appendHTMLEscaped(text, to: &bytes)
+            let expected = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            #expect(String(decoding: bytes, as: UTF8.self) == "A" + expected, "\(Array(text.utf8))")
+            #expect(XMLFormat.escapeHTML(text) == expected, "\(Array(text.utf8))")
+        }
+    }
 }

@@ -1,0 +1,130 @@
+import Catalog
+
+/// One product's CSV records, appended as bytes: cells in column order with commas for the empty
+/// cells between, quoted only when RFC 4180 needs it, free-text cells under the formula rule
+/// (feeds.md §4.1). Feeds write millions of cells: building them as Strings and arrays of rows
+/// first cost more than writing the file.
+struct CSVRowBuilder {
+    private(set) var bytes: [UInt8] = []
+    let isText: [Bool]
+    let spreadsheetSafe: Bool
+    /// Commas written in the current record: the column the next cell starts in.
+    private var commas = 0
+
+    init(isText: [Bool], spreadsheetSafe: Bool) {
+        self.isText = isText
+        self.spreadsheetSafe = spreadsheetSafe
+        bytes.reserveCapacity(8192)
+    }
+
+    /// This builder, leaving an empty one behind (no copy of the bytes).
+    mutating func take() -> CSVRowBuilder {
+        let taken = self
+        bytes = []
+        return taken
+    }
+
+    /// Starts the next product.
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        commas = 0
+    }
+
+    private mutating func move(to column: Int) {
+        assert(column >= commas, "cells out of column order")
+        for _ in commas..<column { bytes.append(UInt8(ascii: ",")) }
+        commas = column
+    }
+
+    /// A cell's text; nothing for an empty one.
+    mutating func cell(_ column: Int, _ value: String) {
+        guard !value.isEmpty else { return }
+        move(to: column)
+        CSVFormat.appendField(isText[column] ? CSVCell.text(value, spreadsheetSafe: spreadsheetSafe) : value, to: &bytes)
+    }
+
+    /// A value that never needs quotes or the formula rule: constants, numbers, safe URLs.
+    mutating func plain(_ column: Int, _ value: StaticString) {
+        move(to: column)
+        bytes.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+    }
+
+    /// A safe URL (``FeedValues/safeURL(_:)``: no comma, quote, CR or LF) or another plain value.
+    mutating func plain(_ column: Int, _ value: String) {
+        move(to: column)
+        bytes.append(contentsOf: value.utf8)
+    }
+
+    /// `prefix` and a decimal integer (`ae-1005001`).
+    mutating func number(_ column: Int, prefix: StaticString = "", _ value: Int64) {
+        move(to: column)
+        ByteText.appendInteger(value, to: &bytes, prefix: prefix)
+    }
+
+    /// An amount with two decimals (`12.50`).
+    mutating func money(_ column: Int, _ money: Money) {
+        move(to: column)
+        DecimalText.append(money.amount, scale: 2, to: &bytes)
+    }
+
+    /// A cell written piece by piece straight into the record, then quoted (or given the formula
+    /// rule) in place when its bytes need it; nothing for an empty one.
+    mutating func built(_ column: Int, _ build: (inout [UInt8]) -> Void) {
+        move(to: column)
+        let start = bytes.count
+        build(&bytes)
+        guard start < bytes.count else { return }
+        let text = isText[column]
+        let needsCare = bytes.withUnsafeBufferPointer { all in
+            let cell = UnsafeBufferPointer(rebasing: all[start...])
+            return (text && CSVCell.mayTrigger(cell[0])) || CSVFormat.needsQuotes(cell)
+        }
+        guard needsCare else { return }
+        let value = String(decoding: bytes[start...], as: UTF8.self)
+        bytes.removeSubrange(start...)
+        CSVFormat.appendField(text ? CSVCell.text(value, spreadsheetSafe: spreadsheetSafe) : value, to: &bytes)
+    }
+
+    /// Ends the record (its trailing empty cells, CRLF).
+    mutating func endRecord() {
+        move(to: isText.count - 1)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
+        commas = 0
+    }
+
+    /// A record as a layout's `rows(for:options:)` gives it.
+    mutating func append(_ row: CSVRow) {
+        switch row {
+        case .full(let values):
+            for (index, value) in values.enumerated() { cell(index, value) }
+        case .sparse(var values):
+            if zip(values, values.dropFirst()).contains(where: { $0.column > $1.column }) { values.sort { $0.column < $1.column } }
+            for (column, value) in values { cell(column, value) }
+        }
+        endRecord()
+    }
+}
+
+/// Numbers written as ASCII digits straight into bytes.
+enum ByteText {
+    static func appendInteger(_ value: Int64, to out: inout [UInt8], prefix: StaticString = "") {
+        append(prefix, to: &out)
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        // At most 20 digits, written from the end of a stack buffer.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var position = 20
+            repeat {
+                position -= 1
+                digits[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position...]))
+        }
+    }
+
+    static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+}
