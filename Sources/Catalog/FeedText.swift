@@ -19,7 +19,7 @@ public enum TitleCleaner {
     static func cleanASCII(_ title: String) -> String? {
         var title = title
         return title.withUTF8 { bytes -> String? in
-            for b in bytes where b < 0x20 || b >= 0x7F { return nil }
+            guard ByteScan.isPrintableASCII(bytes) else { return nil }
             let n = bytes.count
             // Word i is bounds[2i]..<bounds[2i+1]; key k is keyBounds[2k]..<keyBounds[2k+1] in keyBytes.
             let maxWords = n / 2 + 1
@@ -95,7 +95,7 @@ public enum TitleCleaner {
         var text = text
         return text.withUTF8 { bytes -> String? in
             guard bytes.count > limit else { return nil }
-            for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+            guard ByteScan.isPrintableASCII(bytes) else { return nil }
             var end = limit
             // Drop the partial last word, unless that would throw away more than half.
             if bytes[limit] != 0x20, let lastSpace = bytes[..<limit].lastIndex(of: 0x20), lastSpace > limit / 2 { end = lastSpace }

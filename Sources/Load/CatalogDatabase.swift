@@ -157,6 +157,50 @@ public final class CatalogDatabase {
             // cost every run a B-tree insert per product (about a tenth of the catalog's load).
             try db.execute(sql: "DROP INDEX IF EXISTS price_history_by_time")
         }),
+        ("v4", { db in
+            // Keyword hits, price history and links are found by their composite keys: as rowid
+            // tables every row went into two B-trees (the table and its key's index), as
+            // WITHOUT ROWID tables into one. Same columns, keys and data; rebuilt once.
+            try db.execute(sql: """
+                CREATE TABLE product_keywords_v4 (
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    keyword TEXT NOT NULL,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    last_page INTEGER NOT NULL,
+                    last_rank INTEGER NOT NULL,
+                    PRIMARY KEY (product_id, keyword)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO product_keywords_v4 SELECT product_id, keyword, first_seen, last_seen, last_page, last_rank FROM product_keywords;
+                DROP TABLE product_keywords;
+                ALTER TABLE product_keywords_v4 RENAME TO product_keywords;
+                CREATE INDEX product_keywords_by_keyword ON product_keywords(keyword);
+                CREATE TABLE price_history_v4 (
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    observed_at TEXT NOT NULL,
+                    sale_price TEXT NOT NULL,
+                    original_price TEXT,
+                    currency TEXT NOT NULL,
+                    PRIMARY KEY (product_id, run_id)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO price_history_v4 SELECT product_id, run_id, observed_at, sale_price, original_price, currency FROM price_history;
+                DROP TABLE price_history;
+                ALTER TABLE price_history_v4 RENAME TO price_history;
+                CREATE TABLE affiliate_links_v4 (
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    url TEXT NOT NULL,
+                    tracking_id TEXT NOT NULL,
+                    link_type INTEGER NOT NULL,
+                    generated_at TEXT NOT NULL,
+                    PRIMARY KEY (product_id, run_id)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO affiliate_links_v4 SELECT product_id, run_id, url, tracking_id, link_type, generated_at FROM affiliate_links;
+                DROP TABLE affiliate_links;
+                ALTER TABLE affiliate_links_v4 RENAME TO affiliate_links;
+                """)
+        }),
     ]
 
     /// Stores the finished run's summary and counters on its ledger row.

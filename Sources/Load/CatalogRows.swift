@@ -164,7 +164,10 @@ public struct CatalogRowEncoder: Sendable {
             out.append(UInt8(ascii: "\""))
             var item = item
             let plain = item.withUTF8 { bytes -> Bool in
-                guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+                let special = ByteScan.firstIndex(
+                    in: bytes, wordMayHold: { ByteScan.hasBelow($0, 0x20) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) },
+                    isSpecial: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+                guard special == nil else { return false }
                 out.append(contentsOf: bytes)
                 return true
             }

@@ -174,10 +174,13 @@ public enum FeedValues {
             let rest = bytes[4] == 0x73 ? 5 : 4
             guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
             let mask = unsafeBelow64
-            for byte in bytes where byte < 64 ? (mask >> byte) & 1 != 0 : byte > 0x7E {
-                return false
-            }
-            return true
+            return ByteScan.firstIndex(
+                in: bytes,
+                wordMayHold: { word in
+                    ByteScan.hasBelow(word, 0x21) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x2C)
+                        || ByteScan.has(word, 0x22) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
+                },
+                isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 > 0x7E }) == nil
         } ?? false
     }
 

@@ -1,3 +1,5 @@
+import Catalog
+
 /// CSV (RFC 4180) fields and rows.
 public enum CSVFormat {
     /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
@@ -30,7 +32,7 @@ public enum CSVFormat {
             let quote = UInt8(ascii: "\"")
             out.append(quote)
             var start = 0
-            for index in bytes.indices where bytes[index] == quote {
+            while let index = ByteScan.firstIndex(in: bytes, from: start, wordMayHold: { ByteScan.has($0, quote) }, isSpecial: { $0 == quote }) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
                 out.append(quote)
                 start = index + 1
@@ -43,8 +45,9 @@ public enum CSVFormat {
     /// Whether a field with these bytes must be quoted: it holds a comma, quote, CR or LF.
     static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let mask = quoted
-        for byte in bytes where byte < 64 && (mask >> byte) & 1 != 0 { return true }
-        return false
+        return ByteScan.firstIndex(
+            in: bytes, wordMayHold: { ByteScan.has($0, 0x2C) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x0A) || ByteScan.has($0, 0x0D) },
+            isSpecial: { $0 < 64 && (mask >> $0) & 1 != 0 }) != nil
     }
 
     /// One record as bytes, CRLF-terminated.
@@ -107,11 +110,13 @@ public enum XMLFormat {
     /// Where the first byte that needs care is (to escape, remove, or non-ASCII), if any.
     static func firstSpecial(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let mask = specialBelow64
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte < 64 ? (mask >> byte) & 1 != 0 : byte >= 0x7F { return index }
-        }
-        return nil
+        return ByteScan.firstIndex(
+            in: bytes,
+            wordMayHold: { word in
+                ByteScan.hasBelow(word, 0x20) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x22)
+                    || ByteScan.has(word, 0x26) || ByteScan.has(word, 0x27) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
+            },
+            isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 >= 0x7F })
     }
 
     /// The same as ``escape(_:)``, appended as bytes.
@@ -168,6 +173,14 @@ public enum XMLFormat {
         appendElement(name, indent: indent, to: &out) { appendEscaped(text, to: &$0) }
     }
 
+    /// Where the next `& < > "` is, from `start`.
+    private static func firstHTMLSpecial(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        ByteScan.firstIndex(
+            in: bytes, from: start,
+            wordMayHold: { ByteScan.has($0, 0x26) || ByteScan.has($0, 0x3C) || ByteScan.has($0, 0x3E) || ByteScan.has($0, 0x22) },
+            isSpecial: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 })
+    }
+
     /// `<name>…</name>` around bytes the caller appends that need no escaping (numbers, prices).
     static func appendElement(_ name: StaticString, indent: Int, to out: inout [UInt8], plain: (inout [UInt8]) -> Void) {
         let tag = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
@@ -187,7 +200,7 @@ public enum XMLFormat {
     public static func escapeHTML(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes -> String? in
-            guard bytes.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return nil }
+            guard firstHTMLSpecial(in: bytes, from: 0) != nil else { return nil }
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 16)
             for byte in bytes {
@@ -202,9 +215,7 @@ public enum XMLFormat {
         var text = text
         text.withUTF8 { bytes in
             var start = 0
-            for index in bytes.indices {
-                let byte = bytes[index]
-                guard byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22, let entity = entity(byte) else { continue }
+            while let index = firstHTMLSpecial(in: bytes, from: start), let entity = entity(bytes[index]) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
                 out += entity
                 start = index + 1

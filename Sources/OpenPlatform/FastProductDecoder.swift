@@ -91,8 +91,11 @@ public enum FastProductDecoder {
         mutating func string() -> String? {
             guard take(0x22) else { return nil }
             let start = i
-            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
-            guard i < bytes.count else { return nil }
+            // The closing quote or the first escape, eight bytes at a time.
+            guard let end = ByteScan.firstIndex(
+                in: bytes, from: i, wordMayHold: { ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) }, isSpecial: { $0 == 0x22 || $0 == 0x5C })
+            else { return nil }
+            i = end
             if bytes[i] == 0x22 {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
                 i += 1

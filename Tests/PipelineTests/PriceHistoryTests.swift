@@ -194,14 +194,16 @@ import Testing
                 VALUES (42, 'Old product', 'https://www.aliexpress.com/item/42.html', '9.99', 'USD', '2026-01-01', '2026-01-01', 'r1')
                 """)
             try db.execute(sql: "INSERT INTO price_history VALUES (42, 'r1', '2026-01-01T00:00:00.000Z', '9.99', NULL, 'USD')")
+            try db.execute(sql: "INSERT INTO product_keywords VALUES (42, 'old keyword', '2026-01-01', '2026-01-01', 1, 3)")
+            try db.execute(sql: "INSERT INTO affiliate_links VALUES (42, 'r1', 'https://s.click.aliexpress.com/e/_old', 'tid', 0, '2026-01-01T00:00:00.000Z')")
         }
         let columnsBefore = try old.read { db in try db.columns(in: "runs").map(\.name) }
         #expect(!columnsBefore.contains("error"))
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3"])
-        #expect(CatalogDatabase.schemaVersion == 3)
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4"])
+        #expect(CatalogDatabase.schemaVersion == 4)
         let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
@@ -209,7 +211,21 @@ import Testing
              try String.fetchOne(db, sql: "PRAGMA journal_mode"),
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'price_history'"))
         }
-        #expect(historyIndexes == ["sqlite_autoindex_price_history_1"], "v3 dropped the redundant history index")
+        #expect(historyIndexes == [], "v3 dropped the redundant history index; v4 keys the table itself (WITHOUT ROWID)")
+        let (keyed, keywordIndexes) = try upgraded.queue.read { db in
+            (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID' ORDER BY name"),
+             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'product_keywords'"))
+        }
+        #expect(keyed == ["affiliate_links", "price_history", "product_keywords"])
+        #expect(keywordIndexes == ["product_keywords_by_keyword"])
+        let (keywordRow, linkURL) = try upgraded.queue.read { db in
+            (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
+             try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
+        }
+        #expect(keywordRow?["keyword"] as String? == "old keyword")
+        #expect(keywordRow?["last_rank"] as Int? == 3)
+        #expect(linkURL == "https://s.click.aliexpress.com/e/_old")
+        #expect(try upgraded.queue.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }.isEmpty)
         #expect(title == "Old product")
         #expect(availability == "in_stock")
         #expect(runColumns.contains("error"))

@@ -10,6 +10,13 @@ import Testing
         for byte in UInt8(0)..<0x80 {
             let c = String(UnicodeScalar(byte))
             texts += [c, c + "abc", "ab" + c + "cd", "abc" + c, "é" + c, c + "ü"]
+            // Longer text, so the byte in each lane of the eight-byte scans (and in the tail).
+            let plain = Array("abcdefghijklmnopqrstuvwxyz0123".utf8)
+            for position in [0, 3, 7, 8, 12, 15, 16, 23, 27] {
+                var bytes = plain
+                bytes[position] = byte
+                texts.append(String(decoding: bytes, as: UTF8.self))
+            }
         }
         return texts
     }()
