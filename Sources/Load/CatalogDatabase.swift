@@ -161,6 +161,8 @@ public final class CatalogDatabase {
             // Keyword hits, price history and links are found by their composite keys: as rowid
             // tables every row went into two B-trees (the table and its key's index), as
             // WITHOUT ROWID tables into one. Same columns, keys and data; rebuilt once.
+            // The products a run did not see are found by a partial index that holds only them:
+            // the full (seen_in_last_run, last_seen) index took an entry for every product written.
             try db.execute(sql: """
                 CREATE TABLE product_keywords_v4 (
                     product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
@@ -199,6 +201,8 @@ public final class CatalogDatabase {
                 INSERT INTO affiliate_links_v4 SELECT product_id, run_id, url, tracking_id, link_type, generated_at FROM affiliate_links;
                 DROP TABLE affiliate_links;
                 ALTER TABLE affiliate_links_v4 RENAME TO affiliate_links;
+                DROP INDEX IF EXISTS products_by_seen;
+                CREATE INDEX products_unseen ON products(last_seen) WHERE seen_in_last_run = 0;
                 """)
         }),
     ]

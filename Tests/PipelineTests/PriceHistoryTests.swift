@@ -218,6 +218,10 @@ import Testing
         }
         #expect(keyed == ["affiliate_links", "price_history", "product_keywords"])
         #expect(keywordIndexes == ["product_keywords_by_keyword"])
+        let productIndexes = try upgraded.queue.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'products' AND sql IS NOT NULL")
+        }
+        #expect(productIndexes == ["products_unseen"], "only the products a run did not see are indexed")
         let (keywordRow, linkURL) = try upgraded.queue.read { db in
             (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
              try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
