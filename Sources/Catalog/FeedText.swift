@@ -94,14 +94,19 @@ public enum TitleCleaner {
         guard limit >= 0 else { return nil }
         var text = text
         return text.withUTF8 { bytes -> String? in
-            guard bytes.count > limit else { return nil }
-            guard ByteScan.isPrintableASCII(bytes) else { return nil }
-            var end = limit
-            // Drop the partial last word, unless that would throw away more than half.
-            if bytes[limit] != 0x20, let lastSpace = bytes[..<limit].lastIndex(of: 0x20), lastSpace > limit / 2 { end = lastSpace }
-            while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x2C || bytes[end - 1] == 0x2D { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
+            guard bytes.count > limit, ByteScan.isPrintableASCII(bytes) else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<printableASCIICut(bytes, limit: limit)]), as: UTF8.self)
         }
+    }
+
+    /// Where ``truncate(_:limit:)`` cuts printable ASCII longer than `limit` (feeds cut text
+    /// they have already written as bytes).
+    public static func printableASCIICut(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
+        var end = limit
+        // Drop the partial last word, unless that would throw away more than half.
+        if bytes[limit] != 0x20, let lastSpace = bytes[..<limit].lastIndex(of: 0x20), lastSpace > limit / 2 { end = lastSpace }
+        while end > 0, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x2C || bytes[end - 1] == 0x2D { end -= 1 }
+        return end
     }
 
     static func cleanGeneral(_ title: String, limit: Int?) -> String {

@@ -67,13 +67,27 @@ struct CSVRowBuilder {
         DecimalText.append(money.amount, scale: 2, to: &bytes)
     }
 
-    /// A cell written piece by piece straight into the record, then quoted (or given the formula
-    /// rule) in place when its bytes need it; nothing for an empty one.
-    mutating func built(_ column: Int, _ build: (inout [UInt8]) -> Void) {
+    /// A cell written piece by piece straight into the record, then cut to `limit` characters
+    /// the way ``TitleCleaner/truncate(_:limit:)`` cuts, and quoted (or given the formula rule)
+    /// in place when its bytes need it; nothing for an empty one.
+    mutating func built(_ column: Int, limit: Int? = nil, _ build: (inout [UInt8]) -> Void) {
         move(to: column)
         let start = bytes.count
         build(&bytes)
         guard start < bytes.count else { return }
+        if let limit, bytes.count - start > limit {
+            let cut = bytes.withUnsafeBufferPointer { all -> Int? in
+                let cell = UnsafeBufferPointer(rebasing: all[start...])
+                return ByteScan.isPrintableASCII(cell) ? TitleCleaner.printableASCIICut(cell, limit: limit) : nil
+            }
+            if let cut {
+                bytes.removeSubrange((start + cut)...)
+            } else {
+                let text = TitleCleaner.truncate(String(decoding: bytes[start...], as: UTF8.self), limit: limit)
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: text.utf8)
+            }
+        }
         let text = isText[column]
         let needsCare = bytes.withUnsafeBufferPointer { all in
             let cell = UnsafeBufferPointer(rebasing: all[start...])

@@ -82,6 +82,53 @@ public enum FeedValues {
         return tags
     }
 
+    /// ``tags(_:)`` joined with `, `, appended as bytes: each tag is written in place and taken
+    /// back when it is empty or repeats one before it.
+    static func appendTags(_ product: Product, to out: inout [UInt8]) {
+        // Where each tag written so far is (a product has a handful).
+        var written: [Range<Int>] = []
+        written.reserveCapacity(4)
+        func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            if a.count == b.count && out[a].elementsEqual(out[b]) { return true }
+            // Strings compare canonically equivalent text as equal, whatever its bytes.
+            guard out[a].contains(where: { $0 >= 0x80 }) && out[b].contains(where: { $0 >= 0x80 }) else { return false }
+            return String(decoding: out[a], as: UTF8.self) == String(decoding: out[b], as: UTF8.self)
+        }
+        func add(_ raw: String) {
+            let mark = out.count
+            if !written.isEmpty { ByteText.append(", ", to: &out) }
+            let start = out.count
+            if !appendASCIITag(raw, to: &out) {
+                out.removeSubrange(start...)
+                out.append(contentsOf: raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased().utf8)
+            }
+            let tag = start..<out.count
+            if tag.isEmpty || written.contains(where: { same($0, tag) }) { out.removeSubrange(mark...) } else { written.append(tag) }
+        }
+        // Every sighting's keyword: a repeated keyword makes a repeated tag, left out like any other.
+        for hit in product.hits { add(hit.keyword) }
+        for category in product.categories { add(category.name) }
+    }
+
+    /// ``asciiTag(_:)`` appended to `out`; `false` (with bytes possibly appended) for other text.
+    static func appendASCIITag(_ raw: String, to out: inout [UInt8]) -> Bool {
+        var raw = raw
+        return raw.withUTF8 { bytes -> Bool in
+            let start = out.count
+            var pendingSpace = false
+            for byte in bytes {
+                guard byte < 0x80 else { return false }
+                if byte == 0x2C || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = out.count > start
+                    continue
+                }
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
+            }
+            return true
+        }
+    }
+
     /// The tag rule on ASCII text, on bytes: commas and whitespace runs become one space, trimmed,
     /// lower-cased. `nil` for other text.
     static func asciiTag(_ raw: String) -> String? {
@@ -199,32 +246,37 @@ public enum FeedValues {
     }
 
     static func description(_ product: Product, title: String, text: ProductText) -> String {
-        // Appended piece by piece into one reserved String (every feed row has one).
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(title.utf8.count + text.type.utf8.count + (text.shop?.utf8.count ?? 0) + 96)
-        out.append(title)
-        if !title.hasSuffix(".") { out.append(".") }
+        appendDescription(product, title: title, text: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// ``description(_:title:)`` appended as bytes (feeds write it straight into their rows).
+    static func appendDescription(_ product: Product, title: String, text: ProductText, to out: inout [UInt8]) {
+        out.append(contentsOf: title.utf8)
+        // The byte test first: a title ending in "." is rare, and `hasSuffix` compares characters.
+        if title.utf8.last != UInt8(ascii: ".") || !title.hasSuffix(".") { out.append(UInt8(ascii: ".")) }
         if !text.type.isEmpty {
-            out.append(" Category: ")
-            out.append(text.type)
-            out.append(".")
+            ByteText.append(" Category: ", to: &out)
+            out.append(contentsOf: text.type.utf8)
+            out.append(UInt8(ascii: "."))
         }
         if let rating = product.rating {
-            out.append(" ")
-            out.append(DecimalText.format(rating.points, scale: 1))
-            out.append("% positive feedback.")
+            out.append(0x20)
+            DecimalText.append(rating.points, scale: 1, to: &out)
+            ByteText.append("% positive feedback.", to: &out)
         }
         if let volume = product.volume30d, volume > 0 {
-            out.append(" ")
-            out.append(String(volume))
-            out.append(" sold in the last 30 days.")
+            out.append(0x20)
+            ByteText.appendInteger(Int64(volume), to: &out)
+            ByteText.append(" sold in the last 30 days.", to: &out)
         }
         if let shop = text.shop {
-            out.append(" Sold by ")
-            out.append(shop)
-            out.append(".")
+            ByteText.append(" Sold by ", to: &out)
+            out.append(contentsOf: shop.utf8)
+            out.append(UInt8(ascii: "."))
         }
-        return out
     }
 
     /// The same as HTML, for Shopify and WooCommerce descriptions (every piece escaped).

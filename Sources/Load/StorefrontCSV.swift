@@ -380,6 +380,7 @@ extension ShopifyLayout {
         let cap = options.maxImages ?? 10
         // The same for every product when the pipeline names the vendor.
         let namedVendor = FeedValues.namedVendor(options)
+        var lastKeyword = (raw: "", clean: "")
         return { product, row in
             typealias C = Column
             let title = TitleCleaner.clean(product.title, limit: 255)
@@ -390,12 +391,7 @@ extension ShopifyLayout {
             row.built(C.description.rawValue) { FeedValues.appendHTMLDescription(product, title: title, text: text, to: &$0) }
             row.cell(C.vendor.rawValue, namedVendor ?? FeedValues.vendor(product, options: options, text: text))
             row.cell(C.type.rawValue, product.categories.last?.name ?? "")
-            row.built(C.tags.rawValue) { out in
-                for (index, tag) in FeedValues.tags(product).enumerated() {
-                    if index > 0 { ByteText.append(", ", to: &out) }
-                    out.append(contentsOf: tag.utf8)
-                }
-            }
+            row.built(C.tags.rawValue) { FeedValues.appendTags(product, to: &$0) }
             row.plain(C.publishedOnOnlineStore.rawValue, "TRUE")
             row.plain(C.status.rawValue, status)
             row.number(C.sku.rawValue, prefix: "AE-", product.id)
@@ -415,15 +411,19 @@ extension ShopifyLayout {
             if let main = images.first {
                 row.plain(C.productImageURL.rawValue, main)
                 row.plain(C.imagePosition.rawValue, "1")
-                row.cell(C.imageAltText.rawValue, TitleCleaner.truncate(title, limit: 512))
+                row.built(C.imageAltText.rawValue, limit: 512) { $0.append(contentsOf: title.utf8) }
             }
             row.plain(C.giftCard.rawValue, "FALSE")
-            row.cell(C.seoTitle.rawValue, TitleCleaner.truncate(title, limit: 70))
-            row.cell(C.seoDescription.rawValue, TitleCleaner.truncate(FeedValues.description(product, title: title, text: text), limit: 320))
+            row.built(C.seoTitle.rawValue, limit: 70) { $0.append(contentsOf: title.utf8) }
+            row.built(C.seoDescription.rawValue, limit: 320) { FeedValues.appendDescription(product, title: title, text: text, to: &$0) }
             row.plain(C.googleCondition.rawValue, "new")
             row.plain(C.googleCustomProduct.rawValue, "TRUE")
-            // The first keyword found (`Product.keywords.first`).
-            if let keyword = product.hits.first?.keyword { row.cell(C.googleCustomLabel0.rawValue, TitleCleaner.clean(keyword, limit: 100)) }
+            // The first keyword found (`Product.keywords.first`). Products come keyword by
+            // keyword, so the last one cleaned is almost always the one needed.
+            if let keyword = product.hits.first?.keyword {
+                if keyword != lastKeyword.raw { lastKeyword = (keyword, TitleCleaner.clean(keyword, limit: 100)) }
+                row.cell(C.googleCustomLabel0.rawValue, lastKeyword.clean)
+            }
             row.endRecord()
             for (offset, image) in images.dropFirst().enumerated() {
                 row.number(C.urlHandle.rawValue, prefix: "ae-", product.id)
