@@ -99,6 +99,21 @@ public enum TitleCleaner {
         }
     }
 
+    /// ``truncate(_:limit:)`` on the text held as UTF-8 bytes from `start` to the end, in place.
+    public static func cut(_ bytes: inout [UInt8], from start: Int = 0, limit: Int) {
+        guard bytes.count - start > limit, limit >= 0 else { return }
+        let end = bytes.withUnsafeBufferPointer { all -> Int? in
+            let text = UnsafeBufferPointer(rebasing: all[start...])
+            return ByteScan.isPrintableASCII(text) ? printableASCIICut(text, limit: limit) : nil
+        }
+        if let end {
+            bytes.removeSubrange((start + end)...)
+        } else {
+            let text = truncate(String(decoding: bytes[start...], as: UTF8.self), limit: limit)
+            bytes.replaceSubrange(start..., with: text.utf8)
+        }
+    }
+
     /// Where ``truncate(_:limit:)`` cuts printable ASCII longer than `limit` (feeds cut text
     /// they have already written as bytes).
     public static func printableASCIICut(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {

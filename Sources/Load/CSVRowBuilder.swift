@@ -74,20 +74,8 @@ struct CSVRowBuilder {
         move(to: column)
         let start = bytes.count
         build(&bytes)
+        if let limit { TitleCleaner.cut(&bytes, from: start, limit: limit) }
         guard start < bytes.count else { return }
-        if let limit, bytes.count - start > limit {
-            let cut = bytes.withUnsafeBufferPointer { all -> Int? in
-                let cell = UnsafeBufferPointer(rebasing: all[start...])
-                return ByteScan.isPrintableASCII(cell) ? TitleCleaner.printableASCIICut(cell, limit: limit) : nil
-            }
-            if let cut {
-                bytes.removeSubrange((start + cut)...)
-            } else {
-                let text = TitleCleaner.truncate(String(decoding: bytes[start...], as: UTF8.self), limit: limit)
-                bytes.removeSubrange(start...)
-                bytes.append(contentsOf: text.utf8)
-            }
-        }
         let text = isText[column]
         let needsCare = bytes.withUnsafeBufferPointer { all in
             let cell = UnsafeBufferPointer(rebasing: all[start...])

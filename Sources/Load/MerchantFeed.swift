@@ -40,63 +40,90 @@ public struct MerchantFeedSink: Sink {
             throw error
         }
         let path = url.path, profile = profile
-        var item: [UInt8] = []
-        item.reserveCapacity(8192)
+        var spare = ItemBuffers()
         return FileWriter(file: file, footer: "</channel>\n</rss>\n", verify: { _, written in
             guard written > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
             }
         }) { [file] product in
-            // A local buffer: appending to the captured one would check exclusivity on every element.
-            var bytes = item
-            item = []
-            bytes.removeAll(keepingCapacity: true)
-            defer { item = bytes }
-            guard self.item(product, into: &bytes) else { return false }
-            try file.write(bytes: bytes)
+            // Moved out to a local: appending to the captured one would check exclusivity on every element.
+            var buffers = spare
+            spare = ItemBuffers(reserving: false)
+            defer { spare = buffers }
+            buffers.item.removeAll(keepingCapacity: true)
+            guard self.item(product, into: &buffers) else { return false }
+            try file.write(bytes: buffers.item)
             return true
         }
     }
 
+    /// What one writer reuses from item to item.
+    struct ItemBuffers {
+        var item: [UInt8] = []
+        /// The description is built here, then cut and escaped into the item.
+        var description: [UInt8] = []
+        /// The last keyword's custom label: products come keyword by keyword.
+        var label = (keyword: "", clean: "")
+
+        init(reserving: Bool = true) {
+            guard reserving else { return }
+            item.reserveCapacity(8192)
+            description.reserveCapacity(1024)
+        }
+    }
+
     /// Appends the `<item>`; `false` (nothing appended) for a product missing a required field (an image).
-    func item(_ product: Product, into x: inout [UInt8]) -> Bool {
+    func item(_ product: Product, into buffers: inout ItemBuffers) -> Bool {
         let limits = limits
         let images = FeedValues.images(product, cap: 1 + limits.additionalImages)
         guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
         var title = TitleCleaner.clean(product.title)
         let text = ProductText(product)
-        var description = FeedValues.description(product, title: title, text: text)
+        // Google's description is written as bytes and cut there; Meta's is stripped of markup first.
+        var metaDescription = ""
+        buffers.description.removeAll(keepingCapacity: true)
         if profile == .meta {
             title = PlainText.strippingHTML(title)
-            description = PlainText.strippingHTML(description)
+            metaDescription = TitleCleaner.truncate(PlainText.strippingHTML(FeedValues.description(product, title: title, text: text)), limit: limits.description)
+        } else {
+            FeedValues.appendDescription(product, title: title, text: text, to: &buffers.description)
+            TitleCleaner.cut(&buffers.description, limit: limits.description)
         }
         title = TitleCleaner.truncate(title, limit: limits.title)
-        description = TitleCleaner.truncate(description, limit: limits.description)
-        ByteText.append("  <item>\n", to: &x)
-        func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &x) }
+        ByteText.append("  <item>\n", to: &buffers.item)
+        func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &buffers.item) }
         // The SKU (`AE-` and at most 20 digits) always fits the id limit.
-        XMLFormat.appendElement("g:id", indent: 4, to: &x) { ByteText.appendInteger(product.id, to: &$0, prefix: "AE-") }
+        XMLFormat.appendElement("g:id", indent: 4, to: &buffers.item) { ByteText.appendInteger(product.id, to: &$0, prefix: "AE-") }
         add("g:title", title)
-        add("g:description", description)
+        if profile == .meta {
+            add("g:description", metaDescription)
+        } else {
+            let description = buffers.description
+            XMLFormat.appendElement("g:description", indent: 4, to: &buffers.item) { out in
+                description.withUnsafeBufferPointer { XMLFormat.appendEscaped(utf8: $0, to: &out) }
+            }
+        }
         add("g:link", link)
         add("g:image_link", image)
         for extra in images.dropFirst() { add("g:additional_image_link", extra) }
         add("g:availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
-        ByteText.append("    <g:condition>new</g:condition>\n", to: &x)
+        ByteText.append("    <g:condition>new</g:condition>\n", to: &buffers.item)
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {
-            XMLFormat.appendElement("g:price", indent: 4, to: &x) { Self.appendPrice(compareAt, to: &$0) }
-            XMLFormat.appendElement("g:sale_price", indent: 4, to: &x) { Self.appendPrice(product.storePrice, to: &$0) }
+            XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(compareAt, to: &$0) }
+            XMLFormat.appendElement("g:sale_price", indent: 4, to: &buffers.item) { Self.appendPrice(product.storePrice, to: &$0) }
         } else {
-            XMLFormat.appendElement("g:price", indent: 4, to: &x) { Self.appendPrice(product.storePrice, to: &$0) }
+            XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(product.storePrice, to: &$0) }
         }
         add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options, text: text), limit: limits.brand))
-        ByteText.append("    <g:identifier_exists>no</g:identifier_exists>\n", to: &x)
+        ByteText.append("    <g:identifier_exists>no</g:identifier_exists>\n", to: &buffers.item)
         if !text.type.isEmpty { add("g:product_type", TitleCleaner.truncate(text.type, limit: 750)) }
-        if let keyword = product.keywords.first {
-            add("g:custom_label_0", TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100))
+        // The first keyword found (`Product.keywords.first`), cleaned once per keyword.
+        if let keyword = product.hits.first?.keyword {
+            if keyword != buffers.label.keyword { buffers.label = (keyword, TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100)) }
+            add("g:custom_label_0", buffers.label.clean)
         }
-        ByteText.append("  </item>\n", to: &x)
+        ByteText.append("  </item>\n", to: &buffers.item)
         return true
     }
 

@@ -122,18 +122,29 @@ public enum XMLFormat {
     /// The same as ``escape(_:)``, appended as bytes.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
         var text = text
-        let done = text.withUTF8 { bytes -> Bool in
-            guard let first = firstSpecial(in: bytes) else {
-                out.append(contentsOf: bytes)
-                return true
-            }
-            let rest = UnsafeBufferPointer(rebasing: bytes[first...])
-            if rest.contains(where: { $0 >= 0x80 }) { return false }  // other text: by scalars
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
-            appendASCII(rest, to: &out)
+        let done = text.withUTF8 { appendEscapedIfASCIISpecials($0, to: &out) }
+        if !done { out.append(contentsOf: escapedScalars(text).utf8) }
+    }
+
+    /// The same for text given as UTF-8 bytes (feeds build some values as bytes).
+    static func appendEscaped(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if !appendEscapedIfASCIISpecials(bytes, to: &out) {
+            out.append(contentsOf: escapedScalars(String(decoding: bytes, as: UTF8.self)).utf8)
+        }
+    }
+
+    /// Appends the escaped text when everything from its first special byte on is ASCII (the
+    /// usual case); `false`, with nothing appended, for text the scalar path must take.
+    private static func appendEscapedIfASCIISpecials(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        guard let first = firstSpecial(in: bytes) else {
+            out.append(contentsOf: bytes)
             return true
         }
-        if !done { out.append(contentsOf: escapedScalars(text).utf8) }
+        let rest = UnsafeBufferPointer(rebasing: bytes[first...])
+        if rest.contains(where: { $0 >= 0x80 }) { return false }  // other text: by scalars
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<first]))
+        appendASCII(rest, to: &out)
+        return true
     }
 
     static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)

@@ -40,4 +40,20 @@ import Testing
         #expect(TitleCleaner.truncatePrintableASCII("line\r\nbreak", limit: 5) == nil)
         #expect(TitleCleaner.truncatePrintableASCII("short", limit: 5) == nil)
     }
+
+    @Test func cuttingBytesInPlaceAgreesWithTruncate() {
+        let words = ["Phone", "case,", "-", "café", "a", ",,,", "Ünïcödé", "x", "e\u{301}", "😀", "long-word-without-spaces"]
+        var state: UInt64 = 9
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        for _ in 0..<3000 {
+            let text = (0..<(1 + next() % 10)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 2) }.joined()
+            let limit = next() % (text.unicodeScalars.count + 2)
+            var bytes = Array("prefix:".utf8) + Array(text.utf8)
+            TitleCleaner.cut(&bytes, from: 7, limit: limit)
+            #expect(String(decoding: bytes, as: UTF8.self) == "prefix:" + TitleCleaner.truncate(text, limit: limit), "\"\(text)\" at \(limit)")
+        }
+    }
 }

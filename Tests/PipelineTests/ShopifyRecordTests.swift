@@ -20,7 +20,7 @@ import Testing
         var random = Generator(state: 3)
         let words = [
             "Wireless", "earbuds,", "\"Pro\"", "=SUM(A1)", "+Led", "-50%", "@home", "café", "Ünïcode ✓", "<b>bold</b>", "Tom & Jerry",
-            "USB-C", "2-Pack", "extraordinarily-long-word-without-any-spaces-at-all", "x", "line\nbreak", "tab\there", "100%",
+            "USB-C", "2-Pack", "extraordinarily-long-word-without-any-spaces-at-all", "x", "line\nbreak", "tab\there", "100%", ",,,,,,,,", "----",
         ]
         let urls = [
             "https://ae01.alicdn.com/kf/a.jpg", "https://ae01.alicdn.com/kf/b,c.jpg", "http://img.example/ü.png", "ftp://no.example/x.jpg",
