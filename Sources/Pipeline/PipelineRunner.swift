@@ -391,6 +391,9 @@ public struct PipelineRunner: Sendable {
                     productsKept: outcome.keptPerKeyword[$0.keyword] ?? 0, productsFetched: $0.productsFetched)
             }
         }
+        // The catalog's checkpoint runs while the summary, alerts and report are written and the
+        // state is cleaned up; the run ends when it has finished, whichever way the run ends.
+        defer { loaded.catalogCheckpoint?.wait() }
 
         endStage("load")
         let statistics = await client.statistics()

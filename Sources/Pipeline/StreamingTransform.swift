@@ -132,6 +132,8 @@ struct StreamingTransform {
         var withoutLinkCount = 0
         var linked = 0
         var keptPerKeyword: [String: Int] = [:]
+        /// The catalog's WAL checkpoint, still running: the runner waits for it before it returns.
+        var catalogCheckpoint: CatalogCheckpoint?
     }
 
     /// Pass 2: decodes each page once more and writes every sink; the SQLite catalog in one
@@ -265,7 +267,9 @@ struct StreamingTransform {
             let staged: [(String, Int, any StagedOutput)]
             if let catalogSink {
                 // The catalog commits when the pass returns: before any feed is renamed into place.
-                staged = try catalogSink.withTransaction(context: context) { writer in try pass(writer) }
+                let loaded = try catalogSink.withTransaction(context: context, checkpointAfterwards: true) { writer in try pass(writer) }
+                staged = loaded.result
+                outcome.catalogCheckpoint = loaded.checkpoint
                 outcome.staged.append((catalogSink.label, outcome.written - carried.count, NoOutput()))
             } else {
                 staged = try pass(nil)
