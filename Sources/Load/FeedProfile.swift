@@ -70,20 +70,15 @@ public enum FeedValues {
 
     /// Lower-case tags from the keywords and categories, without repeats, commas removed.
     public static func tags(_ product: Product) -> [String] {
-        // A product has a handful of tags: a linear search finds repeats without a set per product.
-        var tags: [String] = []
-        tags.reserveCapacity(product.keywords.count + product.categories.count)
-        func add(_ raw: String) {
-            let tag = asciiTag(raw) ?? raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
-            if !tag.isEmpty && !tags.contains(tag) { tags.append(tag) }
-        }
-        for keyword in product.keywords { add(keyword) }
-        for category in product.categories { add(category.name) }
-        return tags
+        var joined: [UInt8] = []
+        appendTags(product, to: &joined)
+        // The rule removes every comma from a tag, so the joined text splits back exactly.
+        return joined.isEmpty ? [] : String(decoding: joined, as: UTF8.self).components(separatedBy: ", ")
     }
 
     /// ``tags(_:)`` joined with `, `, appended as bytes: each tag is written in place and taken
-    /// back when it is empty or repeats one before it.
+    /// back when it is empty or repeats one before it. The rule: commas and whitespace runs
+    /// become one space, trimmed, lower-cased.
     static func appendTags(_ product: Product, to out: inout [UInt8]) {
         // Where each tag written so far is (a product has a handful).
         var written: [Range<Int>] = []
@@ -110,7 +105,8 @@ public enum FeedValues {
         for category in product.categories { add(category.name) }
     }
 
-    /// ``asciiTag(_:)`` appended to `out`; `false` (with bytes possibly appended) for other text.
+    /// The tag rule on ASCII text, appended to `out`; `false` (with bytes possibly appended) for
+    /// other text, which takes the rule through String.
     static func appendASCIITag(_ raw: String, to out: inout [UInt8]) -> Bool {
         var raw = raw
         return raw.withUTF8 { bytes -> Bool in
@@ -129,26 +125,6 @@ public enum FeedValues {
         }
     }
 
-    /// The tag rule on ASCII text, on bytes: commas and whitespace runs become one space, trimmed,
-    /// lower-cased. `nil` for other text.
-    static func asciiTag(_ raw: String) -> String? {
-        var raw = raw
-        return raw.withUTF8 { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var pendingSpace = false
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                if byte == 0x2C || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                    pendingSpace = !out.isEmpty
-                    continue
-                }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(byte >= 0x41 && byte <= 0x5A ? byte + 32 : byte)
-            }
-            return String(decoding: out, as: UTF8.self)
-        }
-    }
 
     /// `Top > Leaf`.
     public static func productType(_ product: Product) -> String {

@@ -83,4 +83,29 @@ import Testing
             }
         }
     }
+
+    /// Tags by the rule as plainly as it can be said: lower-cased, commas and whitespace runs one
+    /// space, trimmed, empty ones and repeats (as Strings compare) left out, keywords first.
+    static func referenceTags(_ product: Product) -> [String] {
+        var tags: [String] = []
+        for raw in product.keywords + product.categories.map(\.name) {
+            let tag = raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+            if !tag.isEmpty && !tags.contains(tag) { tags.append(tag) }
+        }
+        return tags
+    }
+
+    @Test func tagsFollowTheRule() {
+        var checked = 0
+        for product in Self.products(count: 600) {
+            #expect(FeedValues.tags(product) == Self.referenceTags(product), "\(product.keywords) \(product.categories.map(\.name))")
+            checked += FeedValues.tags(product).count
+        }
+        #expect(checked > 600)
+        var product = Self.products(count: 1)[0]
+        // Canonically equivalent spellings are one tag, as Strings compare them.
+        product.hits = [KeywordHit(keyword: "Caf\u{E9}", page: 1, rank: 1), KeywordHit(keyword: "cafe\u{301}", page: 1, rank: 2)]
+        product.categories = [Catalog.Category(id: 1, name: " A,\tB ", level: 1)]
+        #expect(FeedValues.tags(product) == ["caf\u{E9}", "a b"])
+    }
 }
