@@ -7,22 +7,24 @@ import Testing
 /// see it) before the checkpoint, and once it has run the database file holds everything and the
 /// WAL is gone.
 @Suite struct CatalogCheckpointTests {
+    static func load(_ ids: ClosedRange<Int64>, into path: String, checkpointAfterwards: Bool) throws -> CatalogCheckpoint? {
+        let context = RunContext(runID: "a", pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        return try SQLiteCatalogSink(path: path).withTransaction(context: context, checkpointAfterwards: checkpointAfterwards) { writer in
+            for product in SeenInLastRunTests.products(ids) { try writer.write(product) }
+        }.checkpoint
+    }
+
     @Test func theRunIsCommittedFirstAndCheckpointedAfterwards() throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
         let path = directory.path("catalog.sqlite")
-        let context = RunContext(runID: "a", pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_000_000))
         // Enough rows for a WAL well over SQLite's automatic checkpoint size (1000 pages).
-        let (rows, checkpoint) = try SQLiteCatalogSink(path: path).withTransaction(context: context, checkpointAfterwards: true) { writer in
-            for product in SeenInLastRunTests.products(1...6000) { try writer.write(product) }
-            return 6000
-        }
-        let pending = try #require(checkpoint)
-        #expect(try SeenInLastRunTests.seen(path).count == rows, "committed before the checkpoint ran")
+        let pending = try #require(try Self.load(1...6000, into: path, checkpointAfterwards: true))
+        #expect(try SeenInLastRunTests.seen(path).count == 6000, "committed before the checkpoint ran")
         pending.wait()
         pending.wait()
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the last connection closed after checkpointing")
-        #expect(try SeenInLastRunTests.seen(path).count == rows)
+        #expect(try SeenInLastRunTests.seen(path).count == 6000)
         let integrity = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
         #expect(integrity == "ok")
     }
@@ -31,11 +33,7 @@ import Testing
         let directory = try TempDirectory()
         defer { directory.remove() }
         let path = directory.path("catalog.sqlite")
-        let context = RunContext(runID: "a", pipeline: "t", specHash: "", startedAt: Date(timeIntervalSince1970: 1_790_000_000))
-        let (_, checkpoint) = try SQLiteCatalogSink(path: path).withTransaction(context: context, checkpointAfterwards: false) { writer in
-            for product in SeenInLastRunTests.products(1...100) { try writer.write(product) }
-        }
-        #expect(checkpoint == nil)
+        #expect(try Self.load(1...100, into: path, checkpointAfterwards: false) == nil)
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
     }
 }
