@@ -107,26 +107,3 @@ struct CSVRowBuilder {
         endRecord()
     }
 }
-
-/// Numbers written as ASCII digits straight into bytes.
-enum ByteText {
-    static func appendInteger(_ value: Int64, to out: inout [UInt8], prefix: StaticString = "") {
-        append(prefix, to: &out)
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        // At most 20 digits, written from the end of a stack buffer.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var position = 20
-            repeat {
-                position -= 1
-                digits[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position...]))
-        }
-    }
-
-    static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-}

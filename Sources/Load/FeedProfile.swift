@@ -64,9 +64,12 @@ public struct FeedOptions: Sendable, Hashable {
 public enum FeedValues {
     /// Stable across runs for the same product, unique, `[a-z0-9-]`: from the id alone, because a
     /// title edit on AliExpress must not create a second product in the store.
-    public static func handle(_ product: Product) -> String { "ae-\(product.id)" }
+    public static func handle(_ product: Product) -> String { "\(handlePrefix)\(product.id)" }
 
-    public static func sku(_ product: Product) -> String { "AE-\(product.id)" }
+    public static func sku(_ product: Product) -> String { "\(skuPrefix)\(product.id)" }
+
+    /// What ``handle(_:)`` and ``sku(_:)`` put before the id (feeds written as bytes use them too).
+    static let handlePrefix: StaticString = "ae-", skuPrefix: StaticString = "AE-"
 
     /// Lower-case tags from the keywords and categories, without repeats, commas removed.
     public static func tags(_ product: Product) -> [String] {

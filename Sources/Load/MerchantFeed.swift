@@ -93,7 +93,7 @@ public struct MerchantFeedSink: Sink {
         ByteText.append("  <item>\n", to: &buffers.item)
         func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &buffers.item) }
         // The SKU (`AE-` and at most 20 digits) always fits the id limit.
-        XMLFormat.appendElement("g:id", indent: 4, to: &buffers.item) { ByteText.appendInteger(product.id, to: &$0, prefix: "AE-") }
+        XMLFormat.appendElement("g:id", indent: 4, to: &buffers.item) { ByteText.appendInteger(product.id, to: &$0, prefix: FeedValues.skuPrefix) }
         add("g:title", title)
         if profile == .meta {
             add("g:description", metaDescription)

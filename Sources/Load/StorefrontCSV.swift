@@ -387,14 +387,14 @@ extension ShopifyLayout {
             let text = ProductText(product)
             let images = FeedValues.images(product, cap: cap)
             row.cell(C.title.rawValue, title)
-            row.number(C.urlHandle.rawValue, prefix: "ae-", product.id)
+            row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
             row.built(C.description.rawValue) { FeedValues.appendHTMLDescription(product, title: title, text: text, to: &$0) }
             row.cell(C.vendor.rawValue, namedVendor ?? FeedValues.vendor(product, options: options, text: text))
             row.cell(C.type.rawValue, product.categories.last?.name ?? "")
             row.built(C.tags.rawValue) { FeedValues.appendTags(product, to: &$0) }
             row.plain(C.publishedOnOnlineStore.rawValue, "TRUE")
             row.plain(C.status.rawValue, status)
-            row.number(C.sku.rawValue, prefix: "AE-", product.id)
+            row.number(C.sku.rawValue, prefix: FeedValues.skuPrefix, product.id)
             row.plain(C.option1Name.rawValue, "Title")
             row.plain(C.option1Value.rawValue, "Default Title")
             row.money(C.price.rawValue, product.storePrice)
@@ -426,7 +426,7 @@ extension ShopifyLayout {
             }
             row.endRecord()
             for (offset, image) in images.dropFirst().enumerated() {
-                row.number(C.urlHandle.rawValue, prefix: "ae-", product.id)
+                row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
                 row.plain(C.productImageURL.rawValue, image)
                 row.number(C.imagePosition.rawValue, Int64(offset + 2))
                 row.endRecord()

@@ -210,15 +210,11 @@ public enum XMLFormat {
     /// `& < > "` as entities, for HTML descriptions; text without them is returned as it is.
     public static func escapeHTML(_ text: String) -> String {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            guard firstHTMLSpecial(in: bytes, from: 0) != nil else { return nil }
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count + 16)
-            for byte in bytes {
-                if byte != 0x27, let entity = entity(byte) { out += entity } else { out.append(byte) }
-            }
-            return String(decoding: out, as: UTF8.self)
-        } ?? text
+        guard text.withUTF8({ firstHTMLSpecial(in: $0, from: 0) != nil }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        appendHTMLEscaped(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// ``escapeHTML(_:)`` appended as bytes, the text between entities copied in runs.
