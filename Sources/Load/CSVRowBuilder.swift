@@ -5,7 +5,8 @@ import Catalog
 /// (feeds.md §4.1). Feeds write millions of cells: building them as Strings and arrays of rows
 /// first cost more than writing the file.
 struct CSVRowBuilder {
-    private(set) var bytes: [UInt8] = []
+    /// The records so far; a cell between ``begin(_:)`` and ``end(_:from:limit:)`` is appended here.
+    var bytes: [UInt8] = []
     let isText: [Bool]
     let spreadsheetSafe: Bool
     /// Commas written in the current record: the column the next cell starts in.
@@ -71,9 +72,21 @@ struct CSVRowBuilder {
     /// the way ``TitleCleaner/truncate(_:limit:)`` cuts, and quoted (or given the formula rule)
     /// in place when its bytes need it; nothing for an empty one.
     mutating func built(_ column: Int, limit: Int? = nil, _ build: (inout [UInt8]) -> Void) {
-        move(to: column)
-        let start = bytes.count
+        let start = begin(column)
         build(&bytes)
+        end(column, from: start, limit: limit)
+    }
+
+    /// Starts a cell that the caller appends to ``bytes`` itself, then closes with
+    /// ``end(_:from:limit:)``: ``built(_:limit:_:)`` without a closure, which would capture
+    /// (copy, then release) every product it names, on a thread that did not make it.
+    mutating func begin(_ column: Int) -> Int {
+        move(to: column)
+        return bytes.count
+    }
+
+    /// Ends a cell started by ``begin(_:)``: cut, then quoted or given the formula rule as needed.
+    mutating func end(_ column: Int, from start: Int, limit: Int? = nil) {
         if let limit { TitleCleaner.cut(&bytes, from: start, limit: limit) }
         guard start < bytes.count else { return }
         let text = isText[column]

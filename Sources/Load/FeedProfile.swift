@@ -148,15 +148,20 @@ public enum FeedValues {
         if let named = namedVendor(options) { return named }
         // clean(name, limit:) is truncate(clean(name), limit): the cleaned shop name is reused.
         let clean = text.shop.map { TitleCleaner.truncate($0, limit: 70) } ?? "AliExpress"
-        return clean.count >= 2 ? clean : "AliExpress"
+        return hasTwoCharacters(clean) ? clean : "AliExpress"
     }
 
     /// The vendor the pipeline names, cleaned: the same for every product (`nil` when it names none).
     static func namedVendor(_ options: FeedOptions) -> String? {
         options.vendor.map { vendor in
             let clean = TitleCleaner.clean(vendor, limit: 70)
-            return clean.count >= 2 ? clean : "AliExpress"
+            return hasTwoCharacters(clean) ? clean : "AliExpress"
         }
+    }
+
+    /// `text.count >= 2` without counting every character (a grapheme walk over the whole name).
+    static func hasTwoCharacters(_ text: String) -> Bool {
+        text.index(text.startIndex, offsetBy: 2, limitedBy: text.endIndex) != nil
     }
 
     /// Main image first, capped, each URL made ASCII with `,` and spaces encoded (Google's rule).

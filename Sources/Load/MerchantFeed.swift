@@ -93,7 +93,10 @@ public struct MerchantFeedSink: Sink {
         ByteText.append("  <item>\n", to: &buffers.item)
         func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &buffers.item) }
         // The SKU (`AE-` and at most 20 digits) always fits the id limit.
-        XMLFormat.appendElement("g:id", indent: 4, to: &buffers.item) { ByteText.appendInteger(product.id, to: &$0, prefix: FeedValues.skuPrefix) }
+        // Closures get the values, not the product: capturing it would copy it (a retain and a
+        // release of every String in it) on a thread that did not make it.
+        let id = product.id, storePrice = product.storePrice
+        XMLFormat.appendElement("g:id", indent: 4, to: &buffers.item) { ByteText.appendInteger(id, to: &$0, prefix: FeedValues.skuPrefix) }
         add("g:title", title)
         if profile == .meta {
             add("g:description", metaDescription)
@@ -111,9 +114,9 @@ public struct MerchantFeedSink: Sink {
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {
             XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(compareAt, to: &$0) }
-            XMLFormat.appendElement("g:sale_price", indent: 4, to: &buffers.item) { Self.appendPrice(product.storePrice, to: &$0) }
+            XMLFormat.appendElement("g:sale_price", indent: 4, to: &buffers.item) { Self.appendPrice(storePrice, to: &$0) }
         } else {
-            XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(product.storePrice, to: &$0) }
+            XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(storePrice, to: &$0) }
         }
         add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options, text: text), limit: limits.brand))
         ByteText.append("    <g:identifier_exists>no</g:identifier_exists>\n", to: &buffers.item)

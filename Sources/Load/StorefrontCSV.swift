@@ -388,10 +388,14 @@ extension ShopifyLayout {
             let images = FeedValues.images(product, cap: cap)
             row.cell(C.title.rawValue, title)
             row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
-            row.built(C.description.rawValue) { FeedValues.appendHTMLDescription(product, title: title, text: text, to: &$0) }
+            var cell = row.begin(C.description.rawValue)
+            FeedValues.appendHTMLDescription(product, title: title, text: text, to: &row.bytes)
+            row.end(C.description.rawValue, from: cell)
             row.cell(C.vendor.rawValue, namedVendor ?? FeedValues.vendor(product, options: options, text: text))
             row.cell(C.type.rawValue, product.categories.last?.name ?? "")
-            row.built(C.tags.rawValue) { FeedValues.appendTags(product, to: &$0) }
+            cell = row.begin(C.tags.rawValue)
+            FeedValues.appendTags(product, to: &row.bytes)
+            row.end(C.tags.rawValue, from: cell)
             row.plain(C.publishedOnOnlineStore.rawValue, "TRUE")
             row.plain(C.status.rawValue, status)
             row.number(C.sku.rawValue, prefix: FeedValues.skuPrefix, product.id)
@@ -415,7 +419,9 @@ extension ShopifyLayout {
             }
             row.plain(C.giftCard.rawValue, "FALSE")
             row.built(C.seoTitle.rawValue, limit: 70) { $0.append(contentsOf: title.utf8) }
-            row.built(C.seoDescription.rawValue, limit: 320) { FeedValues.appendDescription(product, title: title, text: text, to: &$0) }
+            cell = row.begin(C.seoDescription.rawValue)
+            FeedValues.appendDescription(product, title: title, text: text, to: &row.bytes)
+            row.end(C.seoDescription.rawValue, from: cell, limit: 320)
             row.plain(C.googleCondition.rawValue, "new")
             row.plain(C.googleCustomProduct.rawValue, "TRUE")
             // The first keyword found (`Product.keywords.first`). Products come keyword by
