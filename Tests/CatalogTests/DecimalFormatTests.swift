@@ -40,4 +40,22 @@ import Testing
     func carriesAndSigns(value: String, scale: Int, expected: String) {
         #expect(DecimalText.format(Decimal(string: value)!, scale: scale) == expected)
     }
+
+    /// The stored form is read on this platform (or the fast path would silently be the slow
+    /// one), and what it reads is what the API says, for values of every width and sign.
+    @Test func storedFormReadsLikeTheAPI() throws {
+        #expect(DecimalText.DecimalStorage.layoutMatches)
+        var state: UInt64 = 11
+        for round in 0..<3000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let significand = state >> (state % 60)
+            let exponent = Int(state % 41) - 20
+            let value = Decimal(sign: round % 3 == 0 ? .minus : .plus, exponent: exponent, significand: Decimal(significand))
+            let read = try #require(DecimalText.DecimalStorage.read(value), "\(value)")
+            #expect(Decimal(sign: read.negative ? .minus : .plus, exponent: read.exponent, significand: Decimal(read.mantissa)) == value, "\(value)")
+        }
+        #expect(DecimalText.DecimalStorage.read(Decimal.nan) == nil)
+        #expect(DecimalText.DecimalStorage.read(Decimal(string: "123456789012345678901234")!) == nil)
+        #expect(DecimalText.DecimalStorage.read(Decimal(0))?.mantissa == 0)
+    }
 }
