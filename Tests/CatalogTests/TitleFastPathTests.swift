@@ -20,6 +20,40 @@ import Testing
         #expect(TitleCleaner.cleanASCII("café") == nil)
     }
 
+    /// Titles whose scalars stand alone are cleaned on scalars exactly as on Characters; titles
+    /// with anything that may join its neighbours are left to Characters.
+    @Test func scalarPathAgreesWithTheGeneralPath() {
+        let words = [
+            "Phone", "phone", "Café", "CAFÉ", "café", "naïve", "Édition", "–", "“quoted”", "™", "°C", "🎧🔥", "🎧",
+            "אוזניות", "سماعات", "Ελληνικά", "ΕΛΛΗΝΙΚΆ", "ß", "SS", "İstanbul", "istanbul", "Ⅻ", "½", "２０２４", "ｍｍ", "日本語",
+            "한국어", "=SUM(1)", "+Led", "-50%", "@x", "2", "123", "a", "of", "\u{00A0}", "\u{3000}", "\u{00AD}", "\u{2028}",
+            "\u{01}x", "tab\there", "line\r\nbreak", "\u{7F}",
+        ]
+        let joining = ["e\u{301}", "👍🏽", "🇯🇵", "👩\u{200D}💻", "❤\u{FE0F}", "ไทย", "\u{1100}\u{1161}", "\u{FFFE}", "ｶﾞ"]
+        var state: UInt64 = 21
+        func next() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        var scalarPath = 0
+        for round in 0..<4000 {
+            var parts = (0..<(1 + next() % 9)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 3) }
+            if round % 4 == 0 { parts.insert(joining[next() % joining.count], at: next() % (parts.count + 1)) }
+            let title = parts.joined(separator: next() % 5 == 0 ? "\u{3000}" : " ")
+            let reference = TitleCleaner.cleanGeneral(title, limit: nil)
+            if let scalars = TitleCleaner.cleanScalars(title) {
+                scalarPath += 1
+                #expect(scalars == reference, "\"\(title)\"")
+            } else {
+                #expect(round % 4 == 0, "only titles with a joining scalar leave the scalar path: \"\(title)\"")
+            }
+            #expect(TitleCleaner.clean(title) == reference, "\"\(title)\"")
+            #expect(TitleCleaner.clean(title, limit: 20) == TitleCleaner.cleanGeneral(title, limit: 20), "\"\(title)\" at 20")
+        }
+        #expect(scalarPath == 3000, "every title without a joining scalar takes the scalar path")
+        for text in joining { #expect(TitleCleaner.cleanScalars("Phone " + text) == nil, "\(text)") }
+    }
+
     @Test func asciiTruncationAgreesWithTheGeneralPath() {
         let words = ["Phone", "case,", "-", "2-Pack", "a", "extraordinarily-long-word-without-spaces", "USB", ",", "of", "x"]
         var state: UInt64 = 5
