@@ -75,6 +75,14 @@ public struct CatalogRows: Sendable {
         push(.text(offset: Int32(offset), count: Int32(bytes.count - offset)))
     }
 
+    /// A decimal rounded to `scale` places, as text written straight into the buffer (``DecimalText/format(_:scale:)``'s digits).
+    mutating func add(_ value: Decimal?, scale: Int) {
+        guard let value else { return push(.null) }
+        let offset = bytes.count
+        DecimalText.append(value, scale: scale, to: &bytes)
+        push(.text(offset: Int32(offset), count: Int32(bytes.count - offset)))
+    }
+
     /// A value already added, added again (prices appear in two statements).
     mutating func repeatValue(at index: Int) { push(values[index]) }
 }
@@ -100,12 +108,14 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(p.skuID)
         rows.add(p.title)
         rows.add(p.detailURL)
-        rows.add(p.salePrice.formatted())
-        rows.add(p.originalPrice?.formatted())
+        rows.add(p.salePrice.amount, scale: 2)
+        rows.add(p.originalPrice?.amount, scale: 2)
         rows.add(p.salePrice.currency.rawValue)
-        rows.add(p.discount.map { DecimalText.format($0.points, scale: 0) })
+        rows.add(p.discount?.points, scale: 0)
         rows.add(p.images.main)
-        rows.addText { CatalogRowEncoder.appendJSONArray(p.images.gallery, to: &$0) }
+        // The gallery, not the product, goes into the closure: capturing the product copies it.
+        let gallery = p.images.gallery
+        rows.addText { CatalogRowEncoder.appendJSONArray(gallery, to: &$0) }
         rows.add(p.images.video)
         rows.add(top?.id)
         rows.add(top?.name)
@@ -114,16 +124,17 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(p.shop?.id)
         rows.add(p.shop?.name)
         rows.add(p.shop?.url)
-        rows.add(p.commission.rate.map { DecimalText.format($0.points, scale: 1) })
-        rows.add(p.commission.hotRate.map { DecimalText.format($0.points, scale: 1) })
-        rows.add(p.rating.map { DecimalText.format($0.points, scale: 1) })
+        rows.add(p.commission.rate?.points, scale: 1)
+        rows.add(p.commission.hotRate?.points, scale: 1)
+        rows.add(p.rating?.points, scale: 1)
         rows.add(p.volume30d)
         rows.add(now)
         rows.add(now)
         rows.add(runID)
+        let id = p.id
         func keywordRow(_ word: String, _ hit: KeywordHit) {
             rows.begin(.keyword)
-            rows.add(p.id)
+            rows.add(id)
             rows.add(word)
             rows.add(now)
             rows.add(now)

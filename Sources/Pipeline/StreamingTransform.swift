@@ -190,8 +190,9 @@ struct StreamingTransform {
                 catalogWorker?.start()
                 let filter = filter
                 let pricing = spec.transform.pricing
-                func emit(_ product: Product) throws {
-                    var product = product
+                // Takes the product and moves it into the batch last: a copy there was a retain of
+                // every String in it, and a release when the copy here went.
+                func emit(_ product: consuming Product) throws {
                     if let pricing { product.pricing = pricing.price(cost: product.salePrice, original: product.originalPrice) }
                     if linksEnabled {
                         if product.affiliateLink == nil {
@@ -202,9 +203,13 @@ struct StreamingTransform {
                         }
                     }
                     encoder?.append(product, to: &catalogRows)
-                    if !workers.isEmpty { batch.append(product) }
                     outcome.written += 1
-                    for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
+                    if product.hits.count == 1 {
+                        outcome.keptPerKeyword[product.hits[0].keyword, default: 0] += 1
+                    } else {
+                        for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
+                    }
+                    if !workers.isEmpty { batch.append(product) }
                 }
                 try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, body, lookup in
                     let wires = Self.decode(body, method: method)
