@@ -18,12 +18,13 @@ public enum TitleCleaner {
     /// for titles of usual length) and the result is written straight into the new String.
     static func cleanASCII(_ title: String) -> String? {
         var title = title
-        return title.withUTF8 { bytes -> String? in
-            guard ByteScan.isPrintableASCII(bytes) else { return nil }
+        // `.some(nil)`: printable ASCII and already clean.
+        let cleaned = title.withUTF8 { bytes -> String?? in
+            guard ByteScan.isPrintableASCII(bytes) else { return .none }
             let n = bytes.count
             // Word i is bounds[2i]..<bounds[2i+1]; key k is keyBounds[2k]..<keyBounds[2k+1] in keyBytes.
             let maxWords = n / 2 + 1
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * maxWords) { scratch -> String in
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * maxWords) { scratch -> String? in
                 let bounds = UnsafeMutableBufferPointer(rebasing: scratch[0..<(2 * maxWords)])
                 let keyBounds = UnsafeMutableBufferPointer(rebasing: scratch[(2 * maxWords)...])
                 var words = 0
@@ -44,10 +45,12 @@ public enum TitleCleaner {
                     if bounds[2 * first] < bounds[2 * first + 1] { break }
                     first += 1
                 }
-                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(n, 1)) { keyBytes -> String in
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * max(n, 1)) { scratchBytes -> String? in
                     // Keys: the word's letters (lower-cased) and digits, back to back.
+                    let keyBytes = UnsafeMutableBufferPointer(rebasing: scratchBytes[..<max(n, 1)])
+                    let out = UnsafeMutableBufferPointer(rebasing: scratchBytes[max(n, 1)...])
                     var keyEnd = 0, keys = 0
-                    return String(unsafeUninitializedCapacity: max(n, 1)) { out -> Int in
+                    let length = { () -> Int in
                         var length = 0
                         for w in first..<max(first, words) {
                             let lower = bounds[2 * w], upper = bounds[2 * w + 1]
@@ -81,10 +84,16 @@ public enum TitleCleaner {
                             for i in lower..<upper { out[length] = bytes[i]; length += 1 }
                         }
                         return length
-                    }
+                    }()
+                    // The result keeps the title's bytes in order, dropping some: as long as the
+                    // title, it is the title (most are clean), and no new String is made.
+                    if length == n { return nil }
+                    return String(decoding: UnsafeBufferPointer(rebasing: out[..<length]), as: UTF8.self)
                 }
             }
         }
+        guard let cleaned else { return nil }
+        return cleaned ?? title
     }
 
     /// Titles in which every Unicode scalar is a character of its own (accents precomposed,

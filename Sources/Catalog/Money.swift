@@ -269,6 +269,37 @@ public enum DecimalText {
         }
     }
 
+    /// `a > b`, on the stored parts for non-negative values whose significands fit 64 bits once
+    /// brought to one exponent (prices): `Decimal`'s comparison normalizes both first (feeds ask
+    /// it for every product, whether its original price is above the sale price).
+    public static func isGreater(_ a: Decimal, than b: Decimal) -> Bool {
+        if let x = DecimalStorage.read(a), let y = DecimalStorage.read(b), !x.negative, !y.negative,
+           let (left, right) = sameExponent(x, y) {
+            return left > right
+        }
+        return a > b
+    }
+
+    private static func sameExponent(
+        _ x: (mantissa: UInt64, exponent: Int, negative: Bool), _ y: (mantissa: UInt64, exponent: Int, negative: Bool)
+    ) -> (UInt64, UInt64)? {
+        var (left, right) = (x.mantissa, y.mantissa)
+        let shift = x.exponent - y.exponent
+        guard abs(shift) <= 19 else { return nil }
+        for _ in 0..<abs(shift) {
+            if shift > 0 {
+                let (product, overflow) = left.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                left = product
+            } else {
+                let (product, overflow) = right.multipliedReportingOverflow(by: 10)
+                if overflow { return nil }
+                right = product
+            }
+        }
+        return (left, right)
+    }
+
     /// Rounds half away from zero to `scale` places.
     public static func round(_ value: Decimal, scale: Int) -> Decimal {
         var input = value

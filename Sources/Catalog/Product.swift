@@ -73,7 +73,8 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     /// The crossed-out price: from pricing rules, or the original price when it is higher.
     public var storeCompareAt: Money? {
         if let pricing { return pricing.compareAt }
-        guard let original = originalPrice, original.currency == salePrice.currency, original.amount > salePrice.amount else { return nil }
+        guard let original = originalPrice, original.currency == salePrice.currency,
+              DecimalText.isGreater(original.amount, than: salePrice.amount) else { return nil }
         return original
     }
 

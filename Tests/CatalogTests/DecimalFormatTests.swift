@@ -58,4 +58,25 @@ import Testing
         #expect(DecimalText.DecimalStorage.read(Decimal(string: "123456789012345678901234")!) == nil)
         #expect(DecimalText.DecimalStorage.read(Decimal(0))?.mantissa == 0)
     }
+
+    /// The comparison on stored parts answers as `Decimal`'s own, for prices of different scales,
+    /// equal values written differently, negatives, zero and values too wide for it.
+    @Test func comparesLikeDecimal() {
+        var state: UInt64 = 3
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        var values = ["0", "0.00", "12.5", "12.50", "12.49", "-3", "1E20", "18446744073709551615", "123456789012345678901234"]
+            .map { Decimal(string: $0)! }
+        for _ in 0..<300 {
+            values.append(Decimal(sign: next() % 7 == 0 ? .minus : .plus, exponent: -Int(next() % 4), significand: Decimal(next() % 5000)))
+        }
+        for a in values {
+            for b in values.prefix(60) {
+                #expect(DecimalText.isGreater(a, than: b) == (a > b), "\(a) > \(b)")
+                #expect(DecimalText.isGreater(b, than: a) == (b > a), "\(b) > \(a)")
+            }
+        }
+    }
 }
