@@ -1,6 +1,6 @@
 import Foundation
 import OpenPlatform
-import Sandbox
+@testable import Sandbox
 import Testing
 
 /// The sandbox's catalog over the wire: deterministic, finite, related keywords overlap.
@@ -162,6 +162,21 @@ import Testing
             let ids = Set(categories.map(\.id))
             #expect(categories.allSatisfy { $0.parentID.map(ids.contains) ?? true })
         }
+    }
+
+    /// Like the real ones (one search's results run from 1005001… to 1005008…), a keyword's ids
+    /// are 16 digits spread over the whole range, not neighbours: a catalog is measured writing
+    /// them where real ones go. Every id leads back to its product.
+    @Test func idsAreSpreadLikeRealOnesAndLeadBack() throws {
+        let catalog = SandboxCatalog(seed: 1)
+        let ids = catalog.searchIDs(keywords: "usb cable")
+        #expect(ids.count >= 40)
+        #expect(ids.allSatisfy { String($0).count == 16 && String($0).hasPrefix("1005") })
+        // The seventh digit (1005001… to 1005009…) takes many values within one keyword.
+        #expect(Set(ids.map { String($0).dropFirst(6).first! }).count >= 8)
+        #expect(Set(ids).count == ids.count)
+        for id in ids { #expect(catalog.ref(for: id).map(catalog.productID) == id) }
+        #expect(catalog.ref(for: ids[0] + 1) == nil)
     }
 
     @Test func someTitlesAreEdgeCasesForFeeds() throws {
