@@ -214,11 +214,15 @@ enum CPUBench {
     static func bareInsert(_ products: [Product], path: String) throws -> Double {
         try? FileManager.default.removeItem(atPath: path)
         let queue = try DatabaseQueue(path: path)
-        // The catalog's page size and keyed tables, so the baseline is held to the same file layout.
-        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = \(CatalogDatabase.pageSize)") }
+        // The catalog's page size, load cache, keyed tables and products in arrival order with a
+        // unique id, so the baseline is held to the same file layout.
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = \(CatalogDatabase.pageSize)")
+            try db.execute(sql: "PRAGMA cache_size = -\(CatalogDatabase.loadCacheKiB)")
+        }
         try queue.write { db in
             try db.execute(sql: """
-                CREATE TABLE products (id INTEGER PRIMARY KEY, title TEXT, detail_url TEXT, sale_price TEXT, original_price TEXT,
+                CREATE TABLE products (id INTEGER NOT NULL UNIQUE, title TEXT, detail_url TEXT, sale_price TEXT, original_price TEXT,
                     currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER, commission_rate TEXT, rating_percent TEXT,
                     volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
                 CREATE TABLE product_keywords (product_id INTEGER, keyword TEXT, PRIMARY KEY (product_id, keyword)) STRICT, WITHOUT ROWID;

@@ -191,7 +191,8 @@ import Testing
             try db.execute(sql: "INSERT INTO runs (id, pipeline, spec_hash, status, started_at) VALUES ('r1', 'p', 'h', 'succeeded', '2026-01-01T00:00:00.000Z')")
             try db.execute(sql: """
                 INSERT INTO products (id, title, detail_url, sale_price, currency, first_seen, last_seen, last_run)
-                VALUES (42, 'Old product', 'https://www.aliexpress.com/item/42.html', '9.99', 'USD', '2026-01-01', '2026-01-01', 'r1')
+                VALUES (42, 'Old product', 'https://www.aliexpress.com/item/42.html', '9.99', 'USD', '2026-01-01', '2026-01-01', 'r1'),
+                       (7, 'Later product', 'https://www.aliexpress.com/item/7.html', '5.00', 'USD', '2026-01-02', '2026-01-02', 'r1')
                 """)
             try db.execute(sql: "INSERT INTO price_history VALUES (42, 'r1', '2026-01-01T00:00:00.000Z', '9.99', NULL, 'USD')")
             try db.execute(sql: "INSERT INTO product_keywords VALUES (42, 'old keyword', '2026-01-01', '2026-01-01', 1, 3)")
@@ -202,8 +203,8 @@ import Testing
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4"])
-        #expect(CatalogDatabase.schemaVersion == 4)
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(CatalogDatabase.schemaVersion == 5)
         let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
@@ -222,6 +223,16 @@ import Testing
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'products' AND sql IS NOT NULL")
         }
         #expect(productIndexes == ["products_unseen"], "only the products a run did not see are indexed")
+        // v5: products in arrival order (first seen first), found by a unique index on the id.
+        let (arrivalOrder, idIsRowid, uniqueIDIndex) = try upgraded.queue.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT id FROM products ORDER BY rowid"),
+             try Int.fetchOne(db, sql: "SELECT pk FROM pragma_table_info('products') WHERE name = 'id'") == 1,
+             try Row.fetchAll(db, sql: "SELECT il.\"unique\" AS u, ii.name AS column FROM pragma_index_list('products') il JOIN pragma_index_info(il.name) ii")
+                .contains { ($0["u"] as Int?) == 1 && ($0["column"] as String?) == "id" })
+        }
+        #expect(arrivalOrder == [42, 7])
+        #expect(!idIsRowid)
+        #expect(uniqueIDIndex)
         let (keywordRow, linkURL) = try upgraded.queue.read { db in
             (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
              try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
