@@ -100,8 +100,9 @@ public enum TitleCleaner {
     /// punctuation, symbols, emoji without joiners or skin tones, CJK, Hebrew and Arabic letters
     /// without points): the rules of ``cleanGeneral(_:limit:)`` on scalars, without splitting
     /// the title into Characters (a grapheme-breaking walk) and a String per word; a key is made
-    /// as a String only for a word that is not ASCII. That path cost ~40 µs a title, and real
-    /// titles carry `™`, `–`, `°` or an emoji often. `nil` when a scalar may join its neighbours.
+    /// as a String only for a word that is not ASCII. That path was 5–7 % of each feed's thread
+    /// in a profile though only the sandbox's odd titles took it, and real titles carry `™`, `–`,
+    /// `°` or an emoji often. `nil` when a scalar may join its neighbours.
     static func cleanScalars(_ title: String) -> String? {
         var scalars: [Unicode.Scalar] = []
         scalars.reserveCapacity(title.utf8.count)

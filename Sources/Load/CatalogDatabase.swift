@@ -215,8 +215,8 @@ public final class CatalogDatabase {
             // Products are stored in the order they arrive, found by a unique index on the id.
             // Keyed by the id, each product (~1.2 KB) went wherever its id fell among all the
             // others: real ids are spread over the whole range, so every write touched another
-            // page of the table, read back and written out again (a new 100k catalog 3.3× slower
-            // than with neighbouring ids; a nightly update of a large one worse). In arrival
+            // page of the table, read back and written out again (a new 100k catalog written about
+            // three times slower than with neighbouring ids; a nightly update too). In arrival
             // order, a run appends, the next night's run updates in about the same order, and
             // only the small index entries go all over. Same columns and data.
             try db.execute(sql: """
