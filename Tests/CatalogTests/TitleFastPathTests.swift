@@ -5,11 +5,8 @@ import Testing
 @Suite struct TitleFastPathTests {
     @Test func asciiPathAgreesWithTheGeneralPath() {
         let words = ["Phone", "phone", "CASE", "case", "2", "2-Pack", "=SUM(1)", "+Led", "-50%", "@x", "USB", "usb-c", "a", "of", "10\"", "&", "<b>", "", "3.0"]
-        var state: UInt64 = 11
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var numbers = Numbers(seed: 11)
+        func next() -> Int { numbers.next() }
         for _ in 0..<3000 {
             let title = (0..<(next() % 9)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 3) }.joined(separator: " ")
             let fast = TitleCleaner.cleanASCII(title)
@@ -30,11 +27,8 @@ import Testing
             "\u{01}x", "tab\there", "line\r\nbreak", "\u{7F}",
         ]
         let joining = ["e\u{301}", "👍🏽", "🇯🇵", "👩\u{200D}💻", "❤\u{FE0F}", "ไทย", "\u{1100}\u{1161}", "\u{FFFE}", "ｶﾞ"]
-        var state: UInt64 = 21
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var numbers = Numbers(seed: 21)
+        func next() -> Int { numbers.next() }
         var scalarPath = 0
         for round in 0..<4000 {
             var parts = (0..<(1 + next() % 9)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 3) }
@@ -56,11 +50,8 @@ import Testing
 
     @Test func asciiTruncationAgreesWithTheGeneralPath() {
         let words = ["Phone", "case,", "-", "2-Pack", "a", "extraordinarily-long-word-without-spaces", "USB", ",", "of", "x"]
-        var state: UInt64 = 5
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var numbers = Numbers(seed: 5)
+        func next() -> Int { numbers.next() }
         var checked = 0
         for _ in 0..<4000 {
             let text = (0..<(1 + next() % 12)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 3) }.joined()
@@ -77,11 +68,8 @@ import Testing
 
     @Test func cuttingBytesInPlaceAgreesWithTruncate() {
         let words = ["Phone", "case,", "-", "café", "a", ",,,", "Ünïcödé", "x", "e\u{301}", "😀", "long-word-without-spaces"]
-        var state: UInt64 = 9
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
+        var numbers = Numbers(seed: 9)
+        func next() -> Int { numbers.next() }
         for _ in 0..<3000 {
             let text = (0..<(1 + next() % 10)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 2) }.joined()
             let limit = next() % (text.unicodeScalars.count + 2)
@@ -89,5 +77,17 @@ import Testing
             TitleCleaner.cut(&bytes, from: 7, limit: limit)
             #expect(String(decoding: bytes, as: UTF8.self) == "prefix:" + TitleCleaner.truncate(text, limit: limit), "\"\(text)\" at \(limit)")
         }
+    }
+}
+
+/// The same numbers every run (a linear congruential generator), so a failure repeats.
+struct Numbers {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> Int {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Int(truncatingIfNeeded: state >> 33)
     }
 }
