@@ -17,7 +17,7 @@ public final class CatalogDatabase {
     /// The page cache of a load's connection, in KiB. The products' id index is keyed by id,
     /// and real ids come in no order, so each product's entry lands on any page of it: with
     /// SQLite's 2 MB default, such writes read a page back in and wrote another out. SQLite's
-    /// sorter, which writes the staged rows in key order at the end, may use as much again: 32 MB
+    /// sorter, which orders the staged rows by key at the end, may use as much again: 32 MB
     /// put a 1M-product run at 176 MB peak, over its 150 MB budget; 16 MB keeps it at 138 MB.
     public static let loadCacheKiB = 16 * 1024
 
