@@ -15,7 +15,7 @@ public enum TitleCleaner {
     /// Printable ASCII titles (most of them): the same rules on bytes. Titles are cleaned several
     /// times per product per feed, so words are ranges, repeats are found by comparing keys in one
     /// scratch buffer (a title has a few dozen words), scratch space is temporary (on the stack
-    /// for titles of usual length) and the result is written straight into the new String.
+    /// for titles of usual length); a title with nothing to drop is returned as it is.
     static func cleanASCII(_ title: String) -> String? {
         var title = title
         // `.some(nil)`: printable ASCII and already clean.
@@ -57,10 +57,10 @@ public enum TitleCleaner {
                             let keyStart = keyEnd
                             var allDigits = true
                             for i in lower..<upper {
-                                let b = bytes[i]
-                                if b >= 0x41 && b <= 0x5A { keyBytes[keyEnd] = b + 32; keyEnd += 1; allDigits = false }
-                                else if b >= 0x61 && b <= 0x7A { keyBytes[keyEnd] = b; keyEnd += 1; allDigits = false }
-                                else if b >= 0x30 && b <= 0x39 { keyBytes[keyEnd] = b; keyEnd += 1 }
+                                guard let key = keyByte(bytes[i]) else { continue }
+                                keyBytes[keyEnd] = key
+                                keyEnd += 1
+                                if key > 0x39 { allDigits = false }
                             }
                             let count = keyEnd - keyStart
                             if count >= 3 && !allDigits {
@@ -150,14 +150,12 @@ public enum TitleCleaner {
     private static func isNewOrMayRepeat(_ word: ArraySlice<Unicode.Scalar>, seen: inout Set<String>) -> Bool {
         let key: String
         if word.allSatisfy(\.isASCII) {
-            // ASCII letters are the alphabetic characters and ASCII digits the numeric ones.
             var bytes: [UInt8] = []
             var allDigits = true
             for scalar in word {
-                let byte = UInt8(scalar.value)
-                if byte >= 0x41 && byte <= 0x5A { bytes.append(byte + 32); allDigits = false }
-                else if byte >= 0x61 && byte <= 0x7A { bytes.append(byte); allDigits = false }
-                else if byte >= 0x30 && byte <= 0x39 { bytes.append(byte) }
+                guard let key = keyByte(UInt8(scalar.value)) else { continue }
+                bytes.append(key)
+                if key > 0x39 { allDigits = false }
             }
             guard bytes.count >= 3, !allDigits else { return true }
             key = String(decoding: bytes, as: UTF8.self)
@@ -168,6 +166,17 @@ public enum TitleCleaner {
             guard key.count >= 3, !key.allSatisfy(\.isNumber) else { return true }
         }
         return seen.insert(key).inserted
+    }
+
+    /// An ASCII byte's part of a word's repeat key: a letter lower-cased, a digit as it is, `nil`
+    /// for anything else (for ASCII these are the alphabetic and the numeric characters).
+    @inline(__always)
+    static func keyByte(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x41...0x5A: byte + 32
+        case 0x61...0x7A, 0x30...0x39: byte
+        default: nil
+        }
     }
 
     /// Whether a scalar is a grapheme of its own whatever surrounds it: not a mark, joiner,

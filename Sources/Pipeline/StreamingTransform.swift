@@ -178,11 +178,7 @@ struct StreamingTransform {
                 for sink in fileSinks { writers.append((sink.label, try sink.open(context: context))) }
                 workers = writers.map { writer in
                     SinkWorker { batch in
-                        // Borrowed in place: `for product in batch` copied each product (a retain and
-                        // release of every String in it, on objects the other threads touch too).
-                        try batch.withUnsafeBufferPointer { products in
-                            for index in products.indices { try writer.1.write(products[index]) }
-                        }
+                        for product in batch { try writer.1.write(product) }
                     }
                 }
                 if let catalog { catalogWorker = SinkWorker(write: catalog.write) }
