@@ -261,6 +261,43 @@ public final class CatalogDatabase {
                 CREATE INDEX products_unseen ON products(last_seen) WHERE seen_in_last_run = 0;
                 """)
         }),
+        ("v6", { db in
+            // Price history and links are keyed by run first. Keyed by product first, each
+            // night's row for a product went next to that product's earlier rows, so a night's
+            // rows were spread over the whole table and every night rewrote every page of it
+            // (a catalog's history grows by a row per product each night). Run first, a night's
+            // rows sit together after the earlier nights', and the price-drop check reads the
+            // run's rows instead of scanning the whole history. A product's history is found by
+            // one lookup per run. Same columns, keys and data; rebuilt once.
+            try db.execute(sql: """
+                CREATE TABLE price_history_v6 (
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    observed_at TEXT NOT NULL,
+                    sale_price TEXT NOT NULL,
+                    original_price TEXT,
+                    currency TEXT NOT NULL,
+                    PRIMARY KEY (run_id, product_id)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO price_history_v6 SELECT product_id, run_id, observed_at, sale_price, original_price, currency
+                    FROM price_history ORDER BY run_id, product_id;
+                DROP TABLE price_history;
+                ALTER TABLE price_history_v6 RENAME TO price_history;
+                CREATE TABLE affiliate_links_v6 (
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    url TEXT NOT NULL,
+                    tracking_id TEXT NOT NULL,
+                    link_type INTEGER NOT NULL,
+                    generated_at TEXT NOT NULL,
+                    PRIMARY KEY (run_id, product_id)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO affiliate_links_v6 SELECT product_id, run_id, url, tracking_id, link_type, generated_at
+                    FROM affiliate_links ORDER BY run_id, product_id;
+                DROP TABLE affiliate_links;
+                ALTER TABLE affiliate_links_v6 RENAME TO affiliate_links;
+                """)
+        }),
     ]
 
     /// Stores the finished run's summary and counters on its ledger row.
@@ -555,12 +592,12 @@ public final class CatalogWriter {
                     last_rank = excluded.last_rank;
             INSERT INTO price_history (product_id, run_id, observed_at, sale_price, original_price, currency)
                 SELECT product_id, run_id, observed_at, sale_price, original_price, currency FROM temp.price_staging
-                WHERE true ORDER BY product_id, run_id, rowid
-                ON CONFLICT(product_id, run_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
+                WHERE true ORDER BY run_id, product_id, rowid
+                ON CONFLICT(run_id, product_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
             INSERT INTO affiliate_links (product_id, run_id, url, tracking_id, link_type, generated_at)
                 SELECT product_id, run_id, url, tracking_id, link_type, generated_at FROM temp.link_staging
-                WHERE true ORDER BY product_id, run_id, rowid
-                ON CONFLICT(product_id, run_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
+                WHERE true ORDER BY run_id, product_id, rowid
+                ON CONFLICT(run_id, product_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
             DROP TABLE temp.keyword_staging;
             DROP TABLE temp.price_staging;
             DROP TABLE temp.link_staging;

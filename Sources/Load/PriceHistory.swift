@@ -66,10 +66,7 @@ public struct PriceHistory {
     /// Every observation of a product, oldest first.
     public func history(productID: Int64) throws -> [PricePoint] {
         try database.queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT run_id, observed_at, sale_price, original_price, currency FROM price_history
-                WHERE product_id = ? ORDER BY observed_at, run_id
-                """, arguments: [productID]).map { row in
+            try Row.fetchAll(db, sql: Self.productHistorySQL, arguments: [productID]).map { row in
                 PricePoint(
                     runID: row["run_id"], observedAt: row["observed_at"], salePrice: Self.decimal(row["sale_price"]),
                     originalPrice: (row["original_price"] as String?).map(Self.decimal), currency: row["currency"])
@@ -87,29 +84,8 @@ public struct PriceHistory {
                 """, arguments: StatementArguments(pipeline.map { [$0] } ?? [])) else { return [] }
             guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM runs WHERE id = ?", arguments: [run]) else { return [] }
             let pipelineName = try String.fetchOne(db, sql: "SELECT pipeline FROM runs WHERE id = ?", arguments: [run]) ?? ""
-            // Earlier observations inside the window.
-            let windowFilter: String
-            var arguments: [any DatabaseValueConvertible] = []
-            switch rule.window {
-            case .runs(let n):
-                windowFilter = """
-                    h.run_id IN (SELECT id FROM runs WHERE status = 'succeeded' AND pipeline = ? AND started_at < ?
-                                 ORDER BY started_at DESC LIMIT ?)
-                    """
-                arguments = [pipelineName, started, n]
-            case .days(let n):
-                let from = Timestamp.iso8601(Timestamp.parse(started).addingTimeInterval(-Double(n) * 86_400))
-                windowFilter = "h.observed_at >= ? AND h.observed_at < ?"
-                arguments = [from, started]
-            }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.product_id, c.sale_price, c.currency, p.title, p.detail_url,
-                       (SELECT url FROM affiliate_links a WHERE a.product_id = c.product_id AND a.run_id = c.run_id) AS link,
-                       (SELECT group_concat(h.sale_price, ' ') FROM price_history h
-                        WHERE h.product_id = c.product_id AND h.currency = c.currency AND h.run_id != c.run_id AND \(windowFilter)) AS earlier
-                FROM price_history c JOIN products p ON p.id = c.product_id
-                WHERE c.run_id = ?
-                """, arguments: StatementArguments(arguments + [run]))
+            let (windowFilter, arguments) = Self.window(rule.window, pipeline: pipelineName, runStartedAt: started)
+            let rows = try Row.fetchAll(db, sql: Self.observationsSQL(window: windowFilter), arguments: StatementArguments(arguments + [run]))
             var drops: [PriceDrop] = []
             for row in rows {
                 let earlier = (row["earlier"] as String?)?.split(separator: " ").map { Self.decimal(String($0)) } ?? []
@@ -127,6 +103,46 @@ public struct PriceHistory {
             }
             return drops.sorted { $0.dropPercent != $1.dropPercent ? $0.dropPercent > $1.dropPercent : $0.productID < $1.productID }
         }
+    }
+
+    /// History is keyed by run first: a product's rows are found by one lookup per run
+    /// (`CROSS JOIN` keeps that order), not by a scan of every run's rows.
+    static let productHistorySQL = """
+        SELECT h.run_id, h.observed_at, h.sale_price, h.original_price, h.currency
+        FROM runs r CROSS JOIN price_history h ON h.run_id = r.id AND h.product_id = ?
+        ORDER BY h.observed_at, h.run_id
+        """
+
+    /// The filter on earlier observations `h` inside the window, with its arguments.
+    static func window(_ window: PriceWindow, pipeline: String, runStartedAt started: String) -> (String, [any DatabaseValueConvertible]) {
+        switch window {
+        case .runs(let n):
+            return ("""
+                h.run_id IN (SELECT id FROM runs WHERE status = 'succeeded' AND pipeline = ? AND started_at < ?
+                             ORDER BY started_at DESC LIMIT ?)
+                """, [pipeline, started, n])
+        case .days(let n):
+            // A run stamps its observations with its start, so the window's runs are found
+            // by their start; each is one lookup by the history's key (run, product).
+            let from = Timestamp.iso8601(Timestamp.parse(started).addingTimeInterval(-Double(n) * 86_400))
+            return ("""
+                h.run_id IN (SELECT id FROM runs WHERE started_at >= ? AND started_at < ?)
+                    AND h.observed_at >= ? AND h.observed_at < ?
+                """, [from, started, from, started])
+        }
+    }
+
+    /// The run's observations, each with its product, its link and the earlier prices in the
+    /// window (`window` filters the earlier rows `h`; the run's id is the last argument).
+    static func observationsSQL(window: String) -> String {
+        """
+        SELECT c.product_id, c.sale_price, c.currency, p.title, p.detail_url,
+               (SELECT url FROM affiliate_links a WHERE a.product_id = c.product_id AND a.run_id = c.run_id) AS link,
+               (SELECT group_concat(h.sale_price, ' ') FROM price_history h
+                WHERE h.product_id = c.product_id AND h.currency = c.currency AND h.run_id != c.run_id AND \(window)) AS earlier
+        FROM price_history c JOIN products p ON p.id = c.product_id
+        WHERE c.run_id = ?
+        """
     }
 
     /// Records the run's alerts in the catalog.

@@ -203,8 +203,8 @@ import Testing
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5"])
-        #expect(CatalogDatabase.schemaVersion == 5)
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(CatalogDatabase.schemaVersion == 6)
         let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
@@ -237,6 +237,16 @@ import Testing
             (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
              try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
         }
+        // v6: history and links keyed by run first.
+        let keys = try upgraded.queue.read { db in
+            try ["price_history", "affiliate_links", "product_keywords"].map { table in
+                try String.fetchAll(db, sql: """
+                    SELECT ii.name FROM pragma_index_list(?) il JOIN pragma_index_info(il.name) ii
+                    WHERE il.origin = 'pk' ORDER BY ii.seqno
+                    """, arguments: [table])
+            }
+        }
+        #expect(keys == [["run_id", "product_id"], ["run_id", "product_id"], ["product_id", "keyword"]])
         #expect(keywordRow?["keyword"] as String? == "old keyword")
         #expect(keywordRow?["last_rank"] as Int? == 3)
         #expect(linkURL == "https://s.click.aliexpress.com/e/_old")
