@@ -88,9 +88,9 @@ public struct PriceHistory {
             let rows = try Row.fetchAll(db, sql: Self.observationsSQL(window: windowFilter), arguments: StatementArguments(arguments + [run]))
             var drops: [PriceDrop] = []
             for row in rows {
-                let earlier = (row["earlier"] as String?)?.split(separator: " ").map { Self.decimal(String($0)) } ?? []
-                guard earlier.count >= rule.minimumObservations, !earlier.isEmpty else { continue }
-                let average = earlier.reduce(Decimal(0), +) / Decimal(earlier.count)
+                let earlier = Self.total(ofPrices: row["earlier"] ?? "")
+                guard earlier.count >= rule.minimumObservations, earlier.count > 0 else { continue }
+                let average = earlier.sum / Decimal(earlier.count)
                 let current = Self.decimal(row["sale_price"])
                 guard average > 0 else { continue }
                 let drop = (average - current) / average
@@ -163,6 +163,56 @@ public struct PriceHistory {
     }
 
     static func decimal(_ text: String) -> Decimal { DecimalText.parse(text) ?? 0 }
+
+    /// The sum and count of space-separated prices (text that is no price counts as 0).
+    /// A night's check adds up to a window of prices for every product the run saw (30 runs of
+    /// 89k products: 2.7M), and adding them as `Decimal`s took about a third of the check; they
+    /// are added as integers of micro-units, exactly, and only prices with more digits than
+    /// that holds go through `Decimal`.
+    static func total(ofPrices text: String) -> (sum: Decimal, count: Int) {
+        var text = text
+        if let exact = text.withUTF8({ microUnits(in: $0) }) {
+            let sum = Decimal(sign: exact.total < 0 ? .minus : .plus, exponent: -6, significand: Decimal(exact.total.magnitude))
+            return (sum, exact.count)
+        }
+        let prices = text.split(separator: " ").map { decimal(String($0)) }
+        return (prices.reduce(Decimal(0), +), prices.count)
+    }
+
+    /// The total of plain prices (`[-]digits[.digits]`, at most six decimals) in micro-units,
+    /// or nil if a price is anything else or the total overflows.
+    static func microUnits(in bytes: UnsafeBufferPointer<UInt8>) -> (total: Int64, count: Int)? {
+        var total: Int64 = 0, count = 0, index = 0
+        while index < bytes.count {
+            var value: Int64 = 0, digits = 0, decimals = 0, negative = false, sawDot = false
+            if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
+            while index < bytes.count, bytes[index] != UInt8(ascii: " ") {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard digits < 18 else { return nil }
+                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+                    digits += 1
+                    if sawDot { decimals += 1 }
+                case UInt8(ascii: ".") where !sawDot && digits > 0: sawDot = true
+                default: return nil
+                }
+                index += 1
+            }
+            guard digits > 0, decimals <= 6, !(sawDot && decimals == 0) else { return nil }
+            for _ in decimals..<6 {
+                let (scaled, overflow) = value.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                value = scaled
+            }
+            let (sum, overflow) = total.addingReportingOverflow(negative ? -value : value)
+            guard !overflow else { return nil }
+            total = sum
+            count += 1
+            index += 1
+        }
+        return (total, count)
+    }
 }
 
 extension Timestamp {
