@@ -226,7 +226,7 @@ enum CPUBench {
                     currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER, commission_rate TEXT, rating_percent TEXT,
                     volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
                 CREATE TABLE product_keywords (product_id INTEGER, keyword TEXT, PRIMARY KEY (product_id, keyword)) STRICT, WITHOUT ROWID;
-                CREATE TABLE price_history (product_id INTEGER, run_id TEXT, sale_price TEXT, PRIMARY KEY (product_id, run_id)) STRICT, WITHOUT ROWID;
+                CREATE TABLE price_history (product_id INTEGER, run_id TEXT, sale_price TEXT, PRIMARY KEY (run_id, product_id)) STRICT, WITHOUT ROWID;
                 """)
         }
         let start = Clock.now()
