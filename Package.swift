@@ -89,6 +89,7 @@ let package = Package(
             name: "alifeed-bench",
             dependencies: [
                 "Catalog", "OpenPlatform", "Sandbox", "Load", "Pipeline",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Catalog
 import Foundation
 import GRDB
@@ -7,45 +8,65 @@ import Pipeline
 import Sandbox
 import Transform
 
-/// `swift run -c release alifeed-bench [--quick] [--only floor|cpu|memory] [--json FILE]`
+/// `swift run -c release alifeed-bench [--quick] [--only floor|cpu|memory|writers] [--json FILE]`
 ///
 /// Prints three figures as a table and as JSON: the rate-limit floor, CPU per product (from
 /// checkpointed pages, no network) against a bare SQLite insert loop, and peak memory at 100k and
 /// 1M products. Timings are printed, never asserted.
 @main
-struct Bench {
-    static func main() async throws {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.first == "--child-memory" {
-            try await MemoryBench.child(endpoint: arguments[1], target: Int(arguments[2])!, work: arguments[3])
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alifeed-bench",
+        abstract: "Measure the rate-limit floor, CPU per product and peak memory; print a table and JSON.")
+
+    enum Figures: String, ExpressibleByArgument, CaseIterable {
+        case floor, cpu, memory, writers
+    }
+
+    enum Writer: String, ExpressibleByArgument, CaseIterable {
+        case sqlite, shopify, google
+    }
+
+    @Flag(help: "Smaller sizes (20k products for CPU, 20k and 100k for memory).") var quick = false
+    @Option(help: "One figure only; `writers`: each writer alone over products in memory, for profiling.") var only: Figures?
+    @Option(help: "Also write the JSON to this file.") var json: String?
+    @Option(help: "With --only cpu: only these replays, e.g. 0,2 (0 = end to end, 1–3 = one sink, 4 = end to end on the next night).")
+    var replay: String?
+    @Option(help: "Keep the CPU figure's prepared pages in this directory and reuse them next time.") var keep: String?
+    @Option(help: "With --only writers: one writer.") var writer: Writer?
+    @Option(parsing: .upToNextOption, help: .hidden) var childMemory: [String] = []
+
+    func validate() throws {
+        if let replay, replay.split(separator: ",").contains(where: { Int($0).map { !(0...4).contains($0) } ?? true }) {
+            throw ValidationError("--replay takes numbers from 0 to 4, comma-separated, e.g. 0,2")
+        }
+        if writer != nil, only != .writers { throw ValidationError("--writer goes with --only writers") }
+    }
+
+    func run() async throws {
+        if !childMemory.isEmpty {
+            // The memory figure's child process: `--child-memory ENDPOINT TARGET WORK`.
+            guard childMemory.count == 3, let target = Int(childMemory[1]) else { throw ValidationError("--child-memory takes ENDPOINT TARGET WORK") }
+            try await MemoryBench.child(endpoint: childMemory[0], target: target, work: childMemory[2])
             return
         }
-        let quick = arguments.contains("--quick")
-        let only = arguments.firstIndex(of: "--only").map { arguments[$0 + 1] }
-        let jsonPath = arguments.firstIndex(of: "--json").map { arguments[$0 + 1] }
         var results: [Figure] = []
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("alifeed-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        if only == nil || only == "floor" { results += try await FloorBench.run(quick: quick, work: work) }
-        // `--replay 0,2`: only those replays of the CPU figure (0 = end to end, 1–3 = one sink, 4 = end to end on the next night), for profiling.
-        let replays = arguments.firstIndex(of: "--replay").map { arguments[$0 + 1].split(separator: ",").compactMap { Int($0) } }
-        // `--keep DIR`: keep the CPU figure's prepared pages in DIR and reuse them next time.
-        let keep = arguments.firstIndex(of: "--keep").map { arguments[$0 + 1] }
-        if only == nil || only == "cpu" {
+        if only == nil || only == .floor { results += try await FloorBench.run(quick: quick, work: work) }
+        if only == nil || only == .cpu {
+            let replays = replay.map { $0.split(separator: ",").compactMap { Int($0) } }
             results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep)
         }
-        if only == "writers" {
-            // `--only writers --keep DIR [--writer sqlite|shopify|google]`: each writer alone over
-            // products in memory, for profiling.
-            let writer = arguments.firstIndex(of: "--writer").map { arguments[$0 + 1] }
-            results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep, only: writer)
+        if only == .writers {
+            results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep, only: writer?.rawValue)
         }
-        if only == nil || only == "memory" { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
+        if only == nil || only == .memory { results += try await MemoryBench.run(targets: quick ? [20_000, 100_000] : [100_000, 1_000_000], work: work) }
         print(Figure.table(results))
-        let json = Figure.json(results)
-        print(json)
-        if let jsonPath { try json.write(toFile: jsonPath, atomically: true, encoding: .utf8) }
+        let text = Figure.json(results)
+        print(text)
+        if let json { try text.write(toFile: json, atomically: true, encoding: .utf8) }
     }
 }
 

@@ -16,7 +16,7 @@ enum FloorBench {
         let inFlight = Int((q * latency * 2).rounded(.up)) + 1
         let keywords = Array(benchKeywords.prefix(quick ? 4 : 10))
         let spec = try benchSpec(
-            name: "floor", keywords: keywords, pages: 4, qps: q * 0.97, inFlight: inFlight, links: true,
+            name: "floor", keywords: keywords, pages: 4, qps: q * 0.95, inFlight: inFlight, links: true,
             sinks: ["{type: csv, path: DIR/floor.csv}"], work: work)
         var options = RunOptions()
         options.endpoint = .url(server.url)
