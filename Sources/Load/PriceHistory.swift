@@ -165,10 +165,11 @@ public struct PriceHistory {
     static func decimal(_ text: String) -> Decimal { DecimalText.parse(text) ?? 0 }
 
     /// The sum and count of space-separated prices (text that is no price counts as 0).
-    /// A night's check adds up to a window of prices for every product the run saw (30 runs of
-    /// 89k products: 2.7M), and adding them as `Decimal`s took about a third of the check; they
-    /// are added as integers of micro-units, exactly, and only prices with more digits than
-    /// that holds go through `Decimal`.
+    /// A night's check adds up a window of prices for every product the run saw (30 runs of
+    /// 89k products: 2.7M). Split into Strings and added as `Decimal`s they took more than half
+    /// of the check (6.2 s of it → 2.9 s); they are added as integers of micro-units, exactly,
+    /// and only a list with a price that does not fit (more than six decimals or eighteen
+    /// digits) or text that is no price goes through `Decimal` as before.
     static func total(ofPrices text: String) -> (sum: Decimal, count: Int) {
         var text = text
         if let exact = text.withUTF8({ microUnits(in: $0) }) {
