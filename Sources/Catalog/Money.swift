@@ -95,6 +95,17 @@ public enum DecimalText {
 
     /// The same, on UTF-8 bytes (the decoder parses prices without making Strings).
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
+        guard let parts = plainParts(bytes) else { return nil }
+        // Up to 18 digits: build the value from its digits (Decimal(string:) is slow on Linux).
+        if parts.digits <= 18 {
+            return Decimal(sign: parts.negative ? .minus : .plus, exponent: -parts.fractionDigits, significand: Decimal(parts.mantissa))
+        }
+        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// The parts of `[-]digits[.digits]`, `nil` for anything else. `mantissa` holds the digits
+    /// only when there are at most 19 of them (`digits` says how many).
+    public static func plainParts(_ bytes: UnsafeBufferPointer<UInt8>) -> (mantissa: UInt64, digits: Int, fractionDigits: Int, negative: Bool)? {
         var mantissa: UInt64 = 0, digits = 0, fractionDigits = 0, negative = false, sawDot = false
         for (index, byte) in bytes.enumerated() {
             switch byte {
@@ -110,11 +121,7 @@ public enum DecimalText {
             }
         }
         guard digits > 0, bytes.last != UInt8(ascii: ".") else { return nil }
-        // Up to 18 digits: build the value from its digits (Decimal(string:) is slow on Linux).
-        if digits <= 18 {
-            return Decimal(sign: negative ? .minus : .plus, exponent: -fractionDigits, significand: Decimal(mantissa))
-        }
-        return Decimal(string: String(decoding: bytes, as: UTF8.self), locale: Locale(identifier: "en_US_POSIX"))
+        return (mantissa, digits, fractionDigits, negative)
     }
 
     /// Rounds to `scale` places and writes the digits without grouping or exponent.

@@ -166,10 +166,10 @@ public struct PriceHistory {
 
     /// The sum and count of space-separated prices (text that is no price counts as 0).
     /// A night's check adds up a window of prices for every product the run saw (30 runs of
-    /// 89k products: 2.7M). Split into Strings and added as `Decimal`s they took more than half
-    /// of the check (6.2 s of it → 2.9 s); they are added as integers of micro-units, exactly,
-    /// and only a list with a price that does not fit (more than six decimals or eighteen
-    /// digits) or text that is no price goes through `Decimal` as before.
+    /// 89k products: 2.7M). Split into Strings and added as `Decimal`s they took about a quarter
+    /// of the check (4.8 s → 3.7 s); they are added as integers of micro-units, exactly, and
+    /// only a list with a price that does not fit (more than six decimals or eighteen digits)
+    /// or text that is no price goes through `Decimal` as before.
     static func total(ofPrices text: String) -> (sum: Decimal, count: Int) {
         var text = text
         if let exact = text.withUTF8({ microUnits(in: $0) }) {
@@ -180,37 +180,24 @@ public struct PriceHistory {
         return (prices.reduce(Decimal(0), +), prices.count)
     }
 
-    /// The total of plain prices (`[-]digits[.digits]`, at most six decimals) in micro-units,
-    /// or nil if a price is anything else or the total overflows.
+    /// The total of plain prices (``DecimalText/plainParts(_:)``, at most 18 digits and six
+    /// decimals) in micro-units, or nil if a price is anything else or the total overflows.
     static func microUnits(in bytes: UnsafeBufferPointer<UInt8>) -> (total: Int64, count: Int)? {
-        var total: Int64 = 0, count = 0, index = 0
-        while index < bytes.count {
-            var value: Int64 = 0, digits = 0, decimals = 0, negative = false, sawDot = false
-            if bytes[index] == UInt8(ascii: "-") { negative = true; index += 1 }
-            while index < bytes.count, bytes[index] != UInt8(ascii: " ") {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    guard digits < 18 else { return nil }
-                    value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-                    digits += 1
-                    if sawDot { decimals += 1 }
-                case UInt8(ascii: ".") where !sawDot && digits > 0: sawDot = true
-                default: return nil
-                }
-                index += 1
-            }
-            guard digits > 0, decimals <= 6, !(sawDot && decimals == 0) else { return nil }
-            for _ in decimals..<6 {
+        guard !bytes.isEmpty else { return (0, 0) }
+        var total: Int64 = 0, count = 0
+        for price in bytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false) {
+            guard let parts = DecimalText.plainParts(UnsafeBufferPointer(rebasing: price)),
+                  parts.digits <= 18, parts.fractionDigits <= 6 else { return nil }
+            var value = Int64(parts.mantissa)
+            for _ in parts.fractionDigits..<6 {
                 let (scaled, overflow) = value.multipliedReportingOverflow(by: 10)
                 guard !overflow else { return nil }
                 value = scaled
             }
-            let (sum, overflow) = total.addingReportingOverflow(negative ? -value : value)
+            let (sum, overflow) = total.addingReportingOverflow(parts.negative ? -value : value)
             guard !overflow else { return nil }
             total = sum
             count += 1
-            index += 1
         }
         return (total, count)
     }
