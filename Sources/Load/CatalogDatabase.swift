@@ -411,19 +411,33 @@ public struct SQLiteCatalogSink {
     /// one core after a 100k-product load, when nothing else is left to run) runs on a thread of
     /// its own instead of inside the commit, so the caller can publish and clean up meanwhile.
     /// The commit itself is durable before this returns; the caller waits for the checkpoint
-    /// before it finishes.
+    /// before it finishes. A first load into a catalog with no products has no checkpoint (nil):
+    /// it goes through a rollback journal.
     public func withTransaction<T>(
         context: RunContext, checkpointAfterwards: Bool, _ body: (CatalogWriter) throws -> T
     ) throws -> (result: T, checkpoint: CatalogCheckpoint?) {
         let database = try CatalogDatabase(path: path)
         do {
+            // A catalog with no products yet (a first run, a research dump) is loaded with a
+            // rollback journal instead of the WAL: every page of it is new, so SQLite journals
+            // none of them and writes each once, straight into the file. Through the WAL each
+            // page was written twice, then copied back by a checkpoint that held one core after
+            // the load. Only one connection may leave WAL mode; when another is open (a reader),
+            // the load stays in WAL. The catalog goes back to WAL when the transaction ends.
+            let rollbackJournal = try database.queue.writeWithoutTransaction { db -> Bool in
+                guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM products)") ?? false else { return false }
+                return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
+            }
+            defer {
+                if rollbackJournal { _ = try? database.queue.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+            }
             // The writer inserts every product before the rows that refer to it, and the run row
             // first of all, so the load skips the per-row foreign-key lookups (a fifth of its time);
             // tests check `PRAGMA foreign_key_check` after runs. The setting is this connection's only.
             try database.queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")
                 try db.execute(sql: "PRAGMA cache_size = -\(CatalogDatabase.loadCacheKiB)")
-                if checkpointAfterwards { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+                if checkpointAfterwards && !rollbackJournal { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             }
             defer { try? database.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA foreign_keys = ON") } }
             let result = try database.queue.write { db in
@@ -432,7 +446,7 @@ public struct SQLiteCatalogSink {
                 try writer.finish(context: writer.finalContext ?? context)
                 return result
             }
-            return (result, checkpointAfterwards ? CatalogCheckpoint(database) : nil)
+            return (result, checkpointAfterwards && !rollbackJournal ? CatalogCheckpoint(database) : nil)
         } catch let error as LoadError {
             throw error
         } catch {
