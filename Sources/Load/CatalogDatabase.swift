@@ -539,21 +539,23 @@ public final class CatalogWriter {
         // written as they come, every row landed on another page of tables that grow each night
         // (price history and links by a row per product), read back and written out again once
         // the tables outgrew the cache. They are staged in temporary tables (appended to, in
-        // order) and written at the end sorted by their keys, one pass over each table.
+        // order) and written at the end sorted by their keys, one pass over each table. The
+        // staged rows leave out what is the same for the whole run (its id, its time), bound
+        // once at the end: rows half as long to spill, read back and sort, and integer keys.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.keyword_staging;
             DROP TABLE IF EXISTS temp.price_staging;
             DROP TABLE IF EXISTS temp.link_staging;
-            CREATE TEMP TABLE keyword_staging (product_id INTEGER NOT NULL, keyword TEXT NOT NULL, first_seen TEXT NOT NULL,
-                last_seen TEXT NOT NULL, last_page INTEGER NOT NULL, last_rank INTEGER NOT NULL);
-            CREATE TEMP TABLE price_staging (product_id INTEGER NOT NULL, run_id TEXT NOT NULL, observed_at TEXT NOT NULL,
-                sale_price TEXT NOT NULL, original_price TEXT, currency TEXT NOT NULL);
-            CREATE TEMP TABLE link_staging (product_id INTEGER NOT NULL, run_id TEXT NOT NULL, url TEXT NOT NULL,
-                tracking_id TEXT NOT NULL, link_type INTEGER NOT NULL, generated_at TEXT NOT NULL);
+            CREATE TEMP TABLE keyword_staging (product_id INTEGER NOT NULL, keyword TEXT NOT NULL,
+                last_page INTEGER NOT NULL, last_rank INTEGER NOT NULL);
+            CREATE TEMP TABLE price_staging (product_id INTEGER NOT NULL, sale_price TEXT NOT NULL, original_price TEXT,
+                currency TEXT NOT NULL);
+            CREATE TEMP TABLE link_staging (product_id INTEGER NOT NULL, url TEXT NOT NULL, tracking_id TEXT NOT NULL,
+                link_type INTEGER NOT NULL, generated_at TEXT NOT NULL);
             """)
-        keyword = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.keyword_staging VALUES (?, ?, ?, ?, ?, ?)"))
-        price = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.price_staging VALUES (?, ?, ?, ?, ?, ?)"))
-        link = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.link_staging VALUES (?, ?, ?, ?, ?, ?)"))
+        keyword = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.keyword_staging VALUES (?, ?, ?, ?)"))
+        price = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.price_staging VALUES (?, ?, ?, ?)"))
+        link = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.link_staging VALUES (?, ?, ?, ?, ?)"))
         unavailable = DirectStatement(try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?"))
         encoder = CatalogRowEncoder(now: now, runID: context.runID)
     }
@@ -600,22 +602,22 @@ public final class CatalogWriter {
         // upsert's `ON` as a join's.
         try db.execute(sql: """
             INSERT INTO product_keywords (product_id, keyword, first_seen, last_seen, last_page, last_rank)
-                SELECT product_id, keyword, first_seen, last_seen, last_page, last_rank FROM temp.keyword_staging
+                SELECT product_id, keyword, :now, :now, last_page, last_rank FROM temp.keyword_staging
                 WHERE true ORDER BY product_id, keyword, rowid
                 ON CONFLICT(product_id, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                     last_rank = excluded.last_rank;
             INSERT INTO price_history (product_id, run_id, observed_at, sale_price, original_price, currency)
-                SELECT product_id, run_id, observed_at, sale_price, original_price, currency FROM temp.price_staging
-                WHERE true ORDER BY run_id, product_id, rowid
+                SELECT product_id, :run, :now, sale_price, original_price, currency FROM temp.price_staging
+                WHERE true ORDER BY product_id, rowid
                 ON CONFLICT(run_id, product_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
             INSERT INTO affiliate_links (product_id, run_id, url, tracking_id, link_type, generated_at)
-                SELECT product_id, run_id, url, tracking_id, link_type, generated_at FROM temp.link_staging
-                WHERE true ORDER BY run_id, product_id, rowid
+                SELECT product_id, :run, url, tracking_id, link_type, generated_at FROM temp.link_staging
+                WHERE true ORDER BY product_id, rowid
                 ON CONFLICT(run_id, product_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
             DROP TABLE temp.keyword_staging;
             DROP TABLE temp.price_staging;
             DROP TABLE temp.link_staging;
-            """)
+            """, arguments: ["now": now, "run": context.runID])
         let stat = try db.makeStatement(sql: """
             INSERT INTO keyword_stats (run_id, keyword, total_records, pages_fetched, products_kept) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(run_id, keyword) DO UPDATE SET total_records = excluded.total_records,

@@ -136,8 +136,6 @@ public struct CatalogRowEncoder: Sendable {
             rows.begin(.keyword)
             rows.add(id)
             rows.add(word)
-            rows.add(now)
-            rows.add(now)
             rows.add(hit.page)
             rows.add(hit.rank)
         }
@@ -151,8 +149,6 @@ public struct CatalogRowEncoder: Sendable {
         }
         rows.begin(.price)
         rows.add(p.id)
-        rows.add(runID)
-        rows.add(now)
         for offset in 0..<3 { rows.repeatValue(at: prices + offset) }  // sale, original, currency
         if let a = p.affiliateLink { appendLink(a, productID: p.id, to: &rows) }
     }
@@ -160,7 +156,6 @@ public struct CatalogRowEncoder: Sendable {
     private func appendLink(_ a: AffiliateLink, productID: Int64, to rows: inout CatalogRows) {
         rows.begin(.link)
         rows.add(productID)
-        rows.add(runID)
         rows.add(a.url)
         rows.add(a.trackingID)
         rows.add(a.linkType)
