@@ -23,8 +23,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
         #expect(try Self.journalMode(path) == "wal")
         #expect(try SeenInLastRunTests.seen(path).count == 30_000)
-        let integrity = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
-        #expect(integrity == "ok")
+        #expect(try CatalogCheckpointTests.integrity(path) == "ok")
     }
 
     @Test func aFailedFirstLoadLeavesAnEmptyCatalogInWALMode() throws {

@@ -29,7 +29,6 @@ import Testing
         try SeenInLastRunTests.load(5...30, run: "b", into: path)
         #expect(try Self.pageSize(path) == 4096)
         #expect(try SeenInLastRunTests.seen(path) == Array(5...30))
-        let integrity = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
-        #expect(integrity == "ok")
+        #expect(try CatalogCheckpointTests.integrity(path) == "ok")
     }
 }
