@@ -423,7 +423,9 @@ public struct SQLiteCatalogSink {
             // none of them and writes each once, straight into the file. Through the WAL each
             // page was written twice, then copied back by a checkpoint that held one core after
             // the load. Only one connection may leave WAL mode; when another is open (a reader),
-            // the load stays in WAL. The catalog goes back to WAL when the transaction ends.
+            // the load stays in WAL. The catalog goes back to WAL when the transaction ends (or,
+            // should a reader that opened it meanwhile outlast the busy timeout, the next time
+            // alifeed opens it: every open asks for WAL).
             let rollbackJournal = try database.queue.writeWithoutTransaction { db -> Bool in
                 guard try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM products)") ?? false else { return false }
                 return (try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")) == "delete"
