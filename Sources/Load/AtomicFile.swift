@@ -17,6 +17,8 @@ public final class AtomicFile {
     /// Whether full chunks go to the disk directly (`O_DIRECT`), not through the page cache:
     /// nil until the first full chunk tries it.
     private var direct: Bool?
+    /// Chunks that went to the disk directly (tests look).
+    private(set) var directChunks = 0
 
     public init(target: URL) throws {
         self.target = target
@@ -75,6 +77,7 @@ public final class AtomicFile {
             if direct == nil { direct = Self.setDirect(descriptor, true) }
             if direct == true {
                 if try writeAll(descriptor, UnsafeRawBufferPointer(buffer), refusedByDirect: true) {
+                    directChunks += 1
                     flushed += buffered
                     buffered = 0
                     return
