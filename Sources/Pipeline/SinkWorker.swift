@@ -16,10 +16,12 @@ final class SinkWorker<Batch>: @unchecked Sendable {
     private var done = false
     private var failure: (any Error)?
     private let capacity: Int
+    private let wakeAt: Int
 
-    init(capacity: Int = 8, write: @escaping (Batch) throws -> Void) {
+    init(capacity: Int = 8, wakeAt: Int = 4, write: @escaping (Batch) throws -> Void) {
         self.write = write
         self.capacity = capacity
+        self.wakeAt = min(wakeAt, capacity)
     }
 
     func start() {
@@ -35,7 +37,11 @@ final class SinkWorker<Batch>: @unchecked Sendable {
         while queue.count >= capacity && failure == nil { condition.wait() }
         if let failure { throw failure }
         queue.append(batch)
-        condition.broadcast()
+        // The writer, when it waits, is woken for `wakeAt` batches at a time, not for each: the
+        // load pass is the slower side, so the writers mostly wait, and each wake-up of another
+        // core cost the load pass ~10 µs in the kernel (7 % of its time in a profile, three
+        // writers woken for every page).
+        if queue.count >= wakeAt || queue.count >= capacity { condition.broadcast() }
     }
 
     /// Waits until everything queued is written; the writer is then the owner's again (to be closed).
@@ -60,28 +66,34 @@ final class SinkWorker<Batch>: @unchecked Sendable {
     }
 
     private func work() {
+        var taken: [Batch] = []
         while true {
             condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
+            while queue.count < wakeAt && !closed { condition.wait() }
             if queue.isEmpty {
                 done = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let batch = queue.removeFirst()
+            // Everything queued, in one go: the lock and the wake-ups once per group of batches.
+            swap(&taken, &queue)
             let failed = failure != nil
             condition.broadcast()
             condition.unlock()
-            guard !failed else { continue }
+            guard !failed else {
+                taken.removeAll(keepingCapacity: true)
+                continue
+            }
             do {
-                try write(batch)
+                for batch in taken { try write(batch) }
             } catch {
                 condition.lock()
                 failure = error
                 condition.broadcast()
                 condition.unlock()
             }
+            taken.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -36,6 +36,16 @@ import Testing
         #expect(recorder.ids.withLock { $0 } == Array(1...1000))
     }
 
+    /// The writer is woken for several batches at a time; fewer than that are written at finish.
+    @Test(.timeLimit(.minutes(1))) func fewerBatchesThanAWakeUpAreWrittenAtFinish() throws {
+        let recorder = Recorder()
+        let worker = SinkWorker(capacity: 8, wakeAt: 4, write: recorder.write(page:))
+        worker.start()
+        for start in stride(from: Int64(1), through: 101, by: 50) { try worker.submit(Self.page(start...(start + 49))) }
+        try worker.finish()
+        #expect(recorder.ids.withLock { $0 } == Array(1...150))
+    }
+
     @Test func aFailedWriteReachesTheLoadPass() throws {
         let recorder = Recorder(failAt: 120)
         let worker = SinkWorker(capacity: 1, write: recorder.write(page:))
