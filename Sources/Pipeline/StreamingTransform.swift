@@ -208,13 +208,14 @@ struct StreamingTransform {
                     if !workers.isEmpty { batch.append(product) }
                 }
                 try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, body, lookup in
-                    let wires = Self.decode(body, method: method)
+                    var wires = Self.decode(body, method: method)
                     let links = linksEnabled ? try lookup(wires.map(\.productID)) : [:]
-                    for (offset, wire) in wires.enumerated() {
-                        let rowKey = spec.transform.dedupe ? wire.productID : Self.pairKey(wire.productID, keywordIndex)
+                    for offset in wires.indices {
+                        let productID = wires[offset].productID
+                        let rowKey = spec.transform.dedupe ? productID : Self.pairKey(productID, keywordIndex)
                         // Only a product's first sighting is written; later ones are its other keywords.
                         guard index.firstSeen.remove(rowKey) != nil else { continue }
-                        switch Normalizer.product(from: wire, hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
+                        switch Normalizer.product(taking: &wires[offset], hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
                         case .failure(let issue):
                             outcome.issueCount += 1
                             if outcome.issues.count < 20 { outcome.issues.append(issue) }

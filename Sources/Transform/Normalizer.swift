@@ -34,13 +34,22 @@ public enum Normalizer {
     }
 
     public static func product(from wire: WireProduct, hit: KeywordHit) -> Result<Product, ProductIssue> {
+        var wire = wire
+        return product(taking: &wire, hit: hit)
+    }
+
+    /// The same, moving the wire product's texts and image list into the product instead of
+    /// copying them (what it leaves behind is emptied): the load pass makes every product this
+    /// way, and each copied String was a retain here and a release when the page's wire
+    /// products went.
+    public static func product(taking wire: inout WireProduct, hit: KeywordHit) -> Result<Product, ProductIssue> {
         guard let sale = wire.sale else {
             return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "no sale price with a currency"))
         }
         guard sale.amount > 0 else {
             return .failure(ProductIssue(productID: wire.productID, field: "target_sale_price", problem: "price \(sale.formatted()) is not positive"))
         }
-        let title = wire.title ?? ""
+        let title = wire.title.take() ?? ""
         // Any ASCII byte other than whitespace makes the title non-empty; only other titles need trimming.
         guard title.utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) || !title.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .failure(ProductIssue(productID: wire.productID, field: "product_title", problem: "empty title"))
@@ -48,18 +57,26 @@ public enum Normalizer {
         var original = wire.original
         if let o = original, o.currency != sale.currency { original = nil }
         var categories: [Category] = []
-        if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName ?? "", level: 1)) }
-        if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName ?? "", level: 2)) }
-        let main = wire.mainImageURL ?? wire.smallImageURLs.first
-        // A handful of images: a linear check is cheaper than a set per product.
+        if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName.take() ?? "", level: 1)) }
+        if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName.take() ?? "", level: 2)) }
         var gallery: [String] = []
-        gallery.reserveCapacity(wire.smallImageURLs.count)
-        for url in wire.smallImageURLs where url != main && !gallery.contains(url) { gallery.append(url) }
-        let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName, url: wire.shopURL) }
+        swap(&gallery, &wire.smallImageURLs)
+        let main = wire.mainImageURL.take() ?? gallery.first
+        // The gallery is the small images without the main one or repeats, in order, made in
+        // place. A handful of images: a linear check is cheaper than a set per product.
+        var kept = 0
+        for index in gallery.indices {
+            let url = gallery[index]
+            guard url != main && !gallery[..<kept].contains(url) else { continue }
+            if kept != index { gallery.swapAt(kept, index) }
+            kept += 1
+        }
+        gallery.removeLast(gallery.count - kept)
+        let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName.take(), url: wire.shopURL.take()) }
         var product = Product(
             id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
             salePrice: sale, originalPrice: original, discount: wire.discount,
-            images: ImageSet(main: main, gallery: gallery, video: wire.videoURL), categories: categories, shop: shop,
+            images: ImageSet(main: main, gallery: gallery, video: wire.videoURL.take()), categories: categories, shop: shop,
             commission: Commission(rate: wire.commissionRate, hotRate: wire.hotProductCommissionRate),
             rating: wire.evaluateRate, volume30d: wire.lastestVolume, hits: [hit])
         product.shippingDays = wire.shipToDays.flatMap(shippingDays(in:))
