@@ -20,8 +20,15 @@ public final class AtomicFile {
     /// Chunks that went to the disk directly (tests look).
     private(set) var directChunks = 0
 
-    public init(target: URL) throws {
+    public convenience init(target: URL) throws {
+        try self.init(target: target, directWrites: true)
+    }
+
+    /// `directWrites: false` keeps every chunk in the page cache, as on a file system that
+    /// refuses `O_DIRECT` (tests take that path on any file system).
+    init(target: URL, directWrites: Bool) throws {
         self.target = target
+        direct = directWrites ? nil : false
         let directory = target.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         temporary = directory.appendingPathComponent(".\(target.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
