@@ -78,8 +78,8 @@ public final class AtomicFile {
         // feed took new pages of memory, and on a virtual machine that hands freed memory back
         // to its host, each new page costs a fault in the host: in a profile, copying the feeds'
         // bytes into the page cache took 0.2 s of CPU per 100k products (0.36 s of CPU for
-        // 300 MB with `dd`, 0.02 s with `O_DIRECT`). The file system may refuse (tmpfs does):
-        // then the page cache it is.
+        // 300 MB with `dd`, 0.02 s with `O_DIRECT`). A file system may refuse `O_DIRECT`: then
+        // the page cache it is.
         if buffered == Self.chunk && direct != false {
             if direct == nil { direct = Self.setDirect(descriptor, true) }
             if direct == true {

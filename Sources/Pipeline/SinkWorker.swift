@@ -3,8 +3,8 @@ import Foundation
 /// A sink's writer (a feed file, or the catalog's statements) on a thread of its own. The load
 /// pass hands it a batch per page (the page's products, or the catalog's rows for them), so
 /// decoding on the calling thread overlaps with writing here; batches are written in the order
-/// they were handed over. At most `capacity` batches wait, so memory stays bounded when the
-/// writer is the slow side.
+/// they were handed over. At most `capacity` batches wait (and as many more are being written),
+/// so memory stays bounded when the writer is the slow side.
 final class SinkWorker<Batch>: @unchecked Sendable {
     // @unchecked: `write` (and what it writes to) is used by the worker thread only, from
     // `start()` until `finish()` or `abandon()` returns, and by the owner only before and after;
@@ -41,7 +41,7 @@ final class SinkWorker<Batch>: @unchecked Sendable {
         // load pass is the slower side, so the writers mostly wait, and each wake-up of another
         // core cost the load pass ~10 µs in the kernel (7 % of its time in a profile, three
         // writers woken for every page).
-        if queue.count >= wakeAt || queue.count >= capacity { condition.broadcast() }
+        if queue.count >= wakeAt { condition.broadcast() }
     }
 
     /// Waits until everything queued is written; the writer is then the owner's again (to be closed).
