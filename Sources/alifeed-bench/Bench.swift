@@ -33,6 +33,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "With --only cpu: only these replays, e.g. 0,2 (0 = end to end, 1–3 = one sink, 4 = end to end on the next night).")
     var replay: String?
     @Option(help: "Keep the CPU figure's prepared pages in this directory and reuse them next time.") var keep: String?
+    @Option(help: "Runs of each CPU replay (taking turns); each figure is the median run.") var `repeat` = 3
     @Option(help: "With --only writers: one writer.") var writer: Writer?
     @Option(parsing: .upToNextOption, help: .hidden) var childMemory: [String] = []
 
@@ -41,6 +42,7 @@ struct Bench: AsyncParsableCommand {
             throw ValidationError("--replay takes numbers from 0 to 4, comma-separated, e.g. 0,2")
         }
         if writer != nil, only != .writers { throw ValidationError("--writer goes with --only writers") }
+        if `repeat` < 1 { throw ValidationError("--repeat takes a count of 1 or more") }
     }
 
     func run() async throws {
@@ -57,7 +59,7 @@ struct Bench: AsyncParsableCommand {
         if only == nil || only == .floor { results += try await FloorBench.run(quick: quick, work: work) }
         if only == nil || only == .cpu {
             let replays = replay.map { $0.split(separator: ",").compactMap { Int($0) } }
-            results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep)
+            results += try await CPUBench.run(products: quick ? 20_000 : 100_000, work: work, sinkSets: replays, keep: keep, repeats: `repeat`)
         }
         if only == .writers {
             results += try CPUBench.writers(products: quick ? 20_000 : 100_000, work: work, keep: keep, only: writer?.rawValue)
