@@ -14,11 +14,6 @@ import Testing
         }.checkpoint
     }
 
-    /// SQLite's own check of the catalog file: "ok" when every page and index is sound.
-    static func integrity(_ path: String) throws -> String? {
-        try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
-    }
-
     @Test func theRunIsCommittedFirstAndCheckpointedAfterwards() throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
@@ -34,7 +29,7 @@ import Testing
         pending.wait()
         #expect(!FileManager.default.fileExists(atPath: path + "-wal"), "the last connection closed after checkpointing")
         #expect(try SeenInLastRunTests.seen(path).count == 6000)
-        #expect(try CatalogCheckpointTests.integrity(path) == "ok")
+        #expect(try pragma("integrity_check", of: path) == "ok")
     }
 
     @Test func withoutTheOptionTheCommitCheckpointsAsUsual() throws {

@@ -9,10 +9,6 @@ import Testing
 @Suite struct CatalogFirstLoadTests {
     struct Interrupted: Error {}
 
-    static func journalMode(_ path: String) throws -> String? {
-        try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
-    }
-
     @Test func aFirstLoadSkipsTheWALAndLeavesTheCatalogInWALMode() throws {
         let directory = try TempDirectory()
         defer { directory.remove() }
@@ -21,9 +17,9 @@ import Testing
         let checkpoint = try CatalogCheckpointTests.load(1...30_000, into: path, checkpointAfterwards: true)
         #expect(checkpoint == nil, "nothing to checkpoint: the pages went straight into the file")
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
-        #expect(try Self.journalMode(path) == "wal")
+        #expect(try pragma("journal_mode", of: path) == "wal")
         #expect(try SeenInLastRunTests.seen(path).count == 30_000)
-        #expect(try CatalogCheckpointTests.integrity(path) == "ok")
+        #expect(try pragma("integrity_check", of: path) == "ok")
     }
 
     @Test func aFailedFirstLoadLeavesAnEmptyCatalogInWALMode() throws {
@@ -37,7 +33,7 @@ import Testing
                 throw Interrupted()
             }
         }
-        #expect(try Self.journalMode(path) == "wal")
+        #expect(try pragma("journal_mode", of: path) == "wal")
         #expect(!FileManager.default.fileExists(atPath: path + "-journal"))
         let count = try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM products") }
         #expect(count == 0)

@@ -1,8 +1,14 @@
 import Foundation
+import GRDB
 import Pipeline
 import Testing
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
+/// One `PRAGMA`'s value on the database at `path`, read through a connection of its own.
+func pragma<Value: DatabaseValueConvertible>(_ name: String, of path: String, as type: Value.Type = String.self) throws -> Value? {
+    try DatabaseQueue(path: path).read { db in try Value.fetchOne(db, sql: "PRAGMA \(name)") }
+}
+
 struct TempDirectory {
     let url: URL
 
