@@ -107,8 +107,9 @@ struct StreamingTransform {
         var rejected = Set<Int64>()
         let filter = filter
         try state.forEachPage(runID: runID) { _, keyword, pageNo, method, body in
-            for (offset, wire) in Self.decode(body, method: method).enumerated() where !kept.contains(wire.productID) && !rejected.contains(wire.productID) {
-                guard case .success(let product) = Normalizer.product(from: wire, hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) else { continue }
+            var wires = Self.decode(body, method: method)
+            for offset in wires.indices where !kept.contains(wires[offset].productID) && !rejected.contains(wires[offset].productID) {
+                guard case .success(let product) = Normalizer.product(taking: &wires[offset], hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) else { continue }
                 if filter.rejection(product) == nil { kept.insert(product.id) } else { rejected.insert(product.id) }
             }
         }
