@@ -38,9 +38,8 @@ final class SinkWorker<Batch>: @unchecked Sendable {
         if let failure { throw failure }
         queue.append(batch)
         // The writer, when it waits, is woken for `wakeAt` batches at a time, not for each: the
-        // load pass is the slower side, so the writers mostly wait, and each wake-up of another
-        // core cost the load pass ~10 µs in the kernel (7 % of its time in a profile, three
-        // writers woken for every page).
+        // load pass is the slower side, so the writers mostly wait, and waking three writers
+        // for every page took 7 % of the load pass's time in a profile (about 10 µs a wake-up).
         if queue.count >= wakeAt { condition.broadcast() }
     }
 
