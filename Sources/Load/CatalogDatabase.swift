@@ -1,6 +1,7 @@
 public import Foundation
 public import Catalog
 public import GRDB
+import GRDBSQLite
 
 /// The SQLite catalog: products (current state), keyword hits, price history, affiliate links,
 /// the run ledger and keyword stats. Versioned with migrations; WAL, foreign keys, STRICT tables.
@@ -298,6 +299,103 @@ public final class CatalogDatabase {
                 ALTER TABLE affiliate_links_v6 RENAME TO affiliate_links;
                 """)
         }),
+        ("v7", { db in
+            // Products get a number in the order they first arrived (`seq`, the table's own
+            // key), and keyword hits, price history and links are keyed by it instead of by
+            // the product id. Real ids come in no order, so rows keyed by id landed all over
+            // their tables and had to be staged and sorted after the load, on one core, while
+            // the other had nothing left to do (a quarter of a first run's wall time). Keyed by
+            // `seq`, a new product's rows are appended as it is written. `product_id` stays in
+            // each row (queries by id, the cascade). `seq` is declared, not the implicit rowid,
+            // which VACUUM may renumber. Same data; rebuilt once.
+            try db.execute(sql: """
+                CREATE TABLE products_v7 (
+                    seq INTEGER PRIMARY KEY,
+                    id INTEGER NOT NULL UNIQUE,
+                    sku_id INTEGER,
+                    title TEXT NOT NULL,
+                    detail_url TEXT NOT NULL,
+                    sale_price TEXT NOT NULL,
+                    original_price TEXT,
+                    currency TEXT NOT NULL,
+                    discount_percent TEXT,
+                    main_image TEXT,
+                    gallery_json TEXT NOT NULL DEFAULT '[]',
+                    video_url TEXT,
+                    category_id INTEGER,
+                    category_name TEXT,
+                    subcategory_id INTEGER,
+                    subcategory_name TEXT,
+                    shop_id INTEGER,
+                    shop_name TEXT,
+                    shop_url TEXT,
+                    commission_rate TEXT,
+                    hot_commission_rate TEXT,
+                    rating_percent TEXT,
+                    volume_30d INTEGER,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    last_run TEXT NOT NULL REFERENCES runs(id),
+                    seen_in_last_run INTEGER NOT NULL DEFAULT 1,
+                    availability TEXT NOT NULL DEFAULT 'in_stock'
+                ) STRICT;
+                INSERT INTO products_v7 SELECT
+                    rowid, id, sku_id, title, detail_url, sale_price, original_price, currency, discount_percent, main_image,
+                    gallery_json, video_url, category_id, category_name, subcategory_id, subcategory_name, shop_id,
+                    shop_name, shop_url, commission_rate, hot_commission_rate, rating_percent, volume_30d, first_seen,
+                    last_seen, last_run, seen_in_last_run, availability
+                    FROM products ORDER BY rowid;
+                CREATE TABLE product_keywords_v7 (
+                    product_seq INTEGER NOT NULL,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    keyword TEXT NOT NULL,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    last_page INTEGER NOT NULL,
+                    last_rank INTEGER NOT NULL,
+                    PRIMARY KEY (product_seq, keyword)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO product_keywords_v7
+                    SELECT p.seq, k.product_id, k.keyword, k.first_seen, k.last_seen, k.last_page, k.last_rank
+                    FROM product_keywords k JOIN products_v7 p ON p.id = k.product_id ORDER BY p.seq, k.keyword;
+                CREATE TABLE price_history_v7 (
+                    product_seq INTEGER NOT NULL,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    observed_at TEXT NOT NULL,
+                    sale_price TEXT NOT NULL,
+                    original_price TEXT,
+                    currency TEXT NOT NULL,
+                    PRIMARY KEY (run_id, product_seq)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO price_history_v7
+                    SELECT p.seq, h.product_id, h.run_id, h.observed_at, h.sale_price, h.original_price, h.currency
+                    FROM price_history h JOIN products_v7 p ON p.id = h.product_id ORDER BY h.run_id, p.seq;
+                CREATE TABLE affiliate_links_v7 (
+                    product_seq INTEGER NOT NULL,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL REFERENCES runs(id),
+                    url TEXT NOT NULL,
+                    tracking_id TEXT NOT NULL,
+                    link_type INTEGER NOT NULL,
+                    generated_at TEXT NOT NULL,
+                    PRIMARY KEY (run_id, product_seq)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO affiliate_links_v7
+                    SELECT p.seq, a.product_id, a.run_id, a.url, a.tracking_id, a.link_type, a.generated_at
+                    FROM affiliate_links a JOIN products_v7 p ON p.id = a.product_id ORDER BY a.run_id, p.seq;
+                DROP TABLE product_keywords;
+                DROP TABLE price_history;
+                DROP TABLE affiliate_links;
+                DROP TABLE products;
+                ALTER TABLE products_v7 RENAME TO products;
+                ALTER TABLE product_keywords_v7 RENAME TO product_keywords;
+                ALTER TABLE price_history_v7 RENAME TO price_history;
+                ALTER TABLE affiliate_links_v7 RENAME TO affiliate_links;
+                CREATE INDEX products_unseen ON products(last_seen) WHERE seen_in_last_run = 0;
+                CREATE INDEX product_keywords_by_keyword ON product_keywords(keyword);
+                """)
+        }),
     ]
 
     /// Stores the finished run's summary and counters on its ledger row.
@@ -488,7 +586,12 @@ public final class CatalogWriter {
     let db: Database
     let context: RunContext
     let now: String
-    let upsert: DirectStatement, keyword: DirectStatement, price: DirectStatement, link: DirectStatement, unavailable: DirectStatement
+    let upsert: DirectStatement, unavailable: DirectStatement
+    /// A new product's keyword, price and link rows, appended under its `seq`.
+    let newKeyword: DirectStatement, newPrice: DirectStatement, newLink: DirectStatement
+    /// Rows of products the catalog already held, staged and written in key order at the end.
+    let keyword: DirectStatement, price: DirectStatement, link: DirectStatement
+    let connection: OpaquePointer?
     /// Makes the rows this writer writes; ``CatalogRowEncoder`` is Sendable, so another thread can
     /// encode products while this one writes.
     public let encoder: CatalogRowEncoder
@@ -537,14 +640,14 @@ public final class CatalogWriter {
                 volume_30d = excluded.volume_30d, last_seen = excluded.last_seen, last_run = excluded.last_run,
                 seen_in_last_run = 1, availability = 'in_stock'
             """))
-        // Keyword hits are keyed by product id, prices and links by run and product id, and real
-        // ids come in no order: written as they come, every row landed on another page of the
-        // keyword table, or of the run's range of the history (8.4 MB for 89k products),
-        // read back and written out again once those outgrew the cache. They are staged in
+        // Keyword hits, prices and links are keyed by the product's `seq` (arrival order), so a
+        // new product's rows are appended as it is written. A product the catalog held already
+        // has an earlier `seq`, anywhere in those tables: written as they came, its rows would
+        // land on any page of the keyword table, or of the run's range of the history, read
+        // back and written out again once those outgrow the cache. They are staged in
         // temporary tables (appended to, in order) and written at the end sorted by their keys,
         // one pass over each table. The staged rows leave out what is the same for the whole
-        // run (its id, its time), bound once at the end: rows half as long to spill, read back
-        // and sort, and integer keys.
+        // run (its id, its time), bound once: rows half as long to spill, read back and sort.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.keyword_staging;
             DROP TABLE IF EXISTS temp.price_staging;
@@ -559,6 +662,28 @@ public final class CatalogWriter {
         keyword = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.keyword_staging VALUES (?, ?, ?, ?)"))
         price = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.price_staging VALUES (?, ?, ?, ?)"))
         link = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.link_staging VALUES (?, ?, ?, ?, ?)"))
+        // The same values as the staged rows (?1…), then the product's `seq` and the run's own.
+        newKeyword = DirectStatement(try db.makeStatement(sql: """
+            INSERT INTO product_keywords (product_id, keyword, last_page, last_rank, product_seq, first_seen, last_seen)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+            ON CONFLICT(product_seq, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
+                last_rank = excluded.last_rank
+            """))
+        newPrice = DirectStatement(try db.makeStatement(sql: """
+            INSERT INTO price_history (product_id, sale_price, original_price, currency, product_seq, run_id, observed_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT(run_id, product_seq) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price
+            """))
+        newLink = DirectStatement(try db.makeStatement(sql: """
+            INSERT INTO affiliate_links (product_id, url, tracking_id, link_type, generated_at, product_seq, run_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            ON CONFLICT(run_id, product_seq) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at
+            """))
+        newKeyword.bind(6, now)
+        newPrice.bind(6, context.runID)
+        newPrice.bind(7, now)
+        newLink.bind(7, context.runID)
+        connection = db.sqliteConnection
         unavailable = DirectStatement(try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?"))
         encoder = CatalogRowEncoder(now: now, runID: context.runID)
     }
@@ -575,15 +700,20 @@ public final class CatalogWriter {
     /// check that they run on the database's queue).
     public func write(_ rows: CatalogRows) throws {
         found += rows.found
+        // The `seq` of the product whose rows these are, when the upsert inserted it (it then
+        // has the catalog's newest `seq`); nil when it updated a product the catalog held,
+        // which leaves the last inserted rowid as it was.
+        var newSeq: Int64?
         try rows.bytes.withUnsafeBufferPointer { bytes in
             for execution in rows.executions {
                 let statement: DirectStatement
+                var seqIndex: Int32?
                 switch execution.statement {
                 case .upsert: statement = upsert
-                case .keyword: statement = keyword
-                case .price: statement = price
-                case .link: statement = link
-                case .unavailable: statement = unavailable
+                case .unavailable: statement = unavailable; newSeq = nil
+                case .keyword: if newSeq != nil { statement = newKeyword; seqIndex = 5 } else { statement = keyword }
+                case .price: if newSeq != nil { statement = newPrice; seqIndex = 5 } else { statement = price }
+                case .link: if newSeq != nil { statement = newLink; seqIndex = 6 } else { statement = link }
                 }
                 for offset in 0..<Int(execution.valueCount) {
                     let index = Int32(offset + 1)
@@ -594,29 +724,40 @@ public final class CatalogWriter {
                         if let base = bytes.baseAddress { statement.bindText(index, base + Int(start), count: count) } else { statement.bind(index, "") }
                     }
                 }
-                try statement.run()
+                if let seqIndex, let newSeq { statement.bind(seqIndex, newSeq) }
+                if execution.statement == .upsert {
+                    let before = sqlite3_last_insert_rowid(connection)
+                    try statement.run()
+                    let after = sqlite3_last_insert_rowid(connection)
+                    newSeq = after != before ? after : nil
+                } else {
+                    try statement.run()
+                }
             }
         }
     }
 
     func finish(context: RunContext) throws {
         // The staged rows, in key order (`rowid` last: a later row for the same key wins, as it
-        // did when rows were written as they came). `WHERE true` keeps SQLite from reading the
-        // upsert's `ON` as a join's.
+        // did when rows were written as they came; a staged row is always later than a new
+        // product's own). `WHERE true` keeps SQLite from reading the upsert's `ON` as a join's.
         try db.execute(sql: """
-            INSERT INTO product_keywords (product_id, keyword, first_seen, last_seen, last_page, last_rank)
-                SELECT product_id, keyword, :now, :now, last_page, last_rank FROM temp.keyword_staging
-                WHERE true ORDER BY product_id, keyword, rowid
-                ON CONFLICT(product_id, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
+            INSERT INTO product_keywords (product_seq, product_id, keyword, first_seen, last_seen, last_page, last_rank)
+                SELECT p.seq, s.product_id, s.keyword, :now, :now, s.last_page, s.last_rank
+                FROM temp.keyword_staging s JOIN products p ON p.id = s.product_id
+                WHERE true ORDER BY p.seq, s.keyword, s.rowid
+                ON CONFLICT(product_seq, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                     last_rank = excluded.last_rank;
-            INSERT INTO price_history (product_id, run_id, observed_at, sale_price, original_price, currency)
-                SELECT product_id, :run, :now, sale_price, original_price, currency FROM temp.price_staging
-                WHERE true ORDER BY product_id, rowid
-                ON CONFLICT(run_id, product_id) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
-            INSERT INTO affiliate_links (product_id, run_id, url, tracking_id, link_type, generated_at)
-                SELECT product_id, :run, url, tracking_id, link_type, generated_at FROM temp.link_staging
-                WHERE true ORDER BY product_id, rowid
-                ON CONFLICT(run_id, product_id) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
+            INSERT INTO price_history (product_seq, product_id, run_id, observed_at, sale_price, original_price, currency)
+                SELECT p.seq, s.product_id, :run, :now, s.sale_price, s.original_price, s.currency
+                FROM temp.price_staging s JOIN products p ON p.id = s.product_id
+                WHERE true ORDER BY p.seq, s.rowid
+                ON CONFLICT(run_id, product_seq) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
+            INSERT INTO affiliate_links (product_seq, product_id, run_id, url, tracking_id, link_type, generated_at)
+                SELECT p.seq, s.product_id, :run, s.url, s.tracking_id, s.link_type, s.generated_at
+                FROM temp.link_staging s JOIN products p ON p.id = s.product_id
+                WHERE true ORDER BY p.seq, s.rowid
+                ON CONFLICT(run_id, product_seq) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
             DROP TABLE temp.keyword_staging;
             DROP TABLE temp.price_staging;
             DROP TABLE temp.link_staging;

@@ -109,7 +109,7 @@ public struct PriceHistory {
     /// (`CROSS JOIN` keeps that order), not by a scan of every run's rows.
     static let productHistorySQL = """
         SELECT h.run_id, h.observed_at, h.sale_price, h.original_price, h.currency
-        FROM runs r CROSS JOIN price_history h ON h.run_id = r.id AND h.product_id = ?
+        FROM runs r CROSS JOIN price_history h ON h.run_id = r.id AND h.product_seq = (SELECT seq FROM products WHERE id = ?)
         ORDER BY h.observed_at, h.run_id
         """
 
@@ -137,10 +137,10 @@ public struct PriceHistory {
     static func observationsSQL(window: String) -> String {
         """
         SELECT c.product_id, c.sale_price, c.currency, p.title, p.detail_url,
-               (SELECT url FROM affiliate_links a WHERE a.product_id = c.product_id AND a.run_id = c.run_id) AS link,
+               (SELECT url FROM affiliate_links a WHERE a.product_seq = c.product_seq AND a.run_id = c.run_id) AS link,
                (SELECT group_concat(h.sale_price, ' ') FROM price_history h
-                WHERE h.product_id = c.product_id AND h.currency = c.currency AND h.run_id != c.run_id AND \(window)) AS earlier
-        FROM price_history c JOIN products p ON p.id = c.product_id
+                WHERE h.product_seq = c.product_seq AND h.currency = c.currency AND h.run_id != c.run_id AND \(window)) AS earlier
+        FROM price_history c JOIN products p ON p.seq = c.product_seq
         WHERE c.run_id = ?
         """
     }

@@ -235,27 +235,30 @@ enum CPUBench {
         }
         try queue.write { db in
             try db.execute(sql: """
-                CREATE TABLE products (id INTEGER NOT NULL UNIQUE, title TEXT, detail_url TEXT, sale_price TEXT, original_price TEXT,
-                    currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER, commission_rate TEXT, rating_percent TEXT,
-                    volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
-                CREATE TABLE product_keywords (product_id INTEGER, keyword TEXT, PRIMARY KEY (product_id, keyword)) STRICT, WITHOUT ROWID;
-                CREATE TABLE price_history (product_id INTEGER, run_id TEXT, sale_price TEXT, PRIMARY KEY (run_id, product_id)) STRICT, WITHOUT ROWID;
+                CREATE TABLE products (seq INTEGER PRIMARY KEY, id INTEGER NOT NULL UNIQUE, title TEXT, detail_url TEXT,
+                    sale_price TEXT, original_price TEXT, currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER,
+                    commission_rate TEXT, rating_percent TEXT, volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
+                CREATE TABLE product_keywords (product_seq INTEGER, product_id INTEGER, keyword TEXT,
+                    PRIMARY KEY (product_seq, keyword)) STRICT, WITHOUT ROWID;
+                CREATE TABLE price_history (product_seq INTEGER, product_id INTEGER, run_id TEXT, sale_price TEXT,
+                    PRIMARY KEY (run_id, product_seq)) STRICT, WITHOUT ROWID;
                 """)
         }
         let start = Clock.now()
         try queue.write { db in
-            let product = try db.makeStatement(sql: "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            let keyword = try db.makeStatement(sql: "INSERT INTO product_keywords VALUES (?, ?)")
-            let price = try db.makeStatement(sql: "INSERT INTO price_history VALUES (?, ?, ?)")
-            for p in products {
+            let product = try db.makeStatement(sql: "INSERT INTO products VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let keyword = try db.makeStatement(sql: "INSERT INTO product_keywords VALUES (?, ?, ?)")
+            let price = try db.makeStatement(sql: "INSERT INTO price_history VALUES (?, ?, ?, ?)")
+            for (index, p) in products.enumerated() {
                 let sale = p.salePrice.formatted()
+                let seq = index + 1
                 try product.execute(arguments: [
-                    p.id, p.title, p.detailURL, sale, p.originalPrice?.formatted(), p.salePrice.currency.rawValue, p.images.main,
+                    seq, p.id, p.title, p.detailURL, sale, p.originalPrice?.formatted(), p.salePrice.currency.rawValue, p.images.main,
                     p.categories.first?.id, p.shop?.id, p.commission.rate.map { "\($0.points)" }, p.rating.map { "\($0.points)" },
                     p.volume30d, "t", "t",
                 ])
-                for k in p.keywords { try keyword.execute(arguments: [p.id, k]) }
-                try price.execute(arguments: [p.id, "r", sale])
+                for k in p.keywords { try keyword.execute(arguments: [seq, p.id, k]) }
+                try price.execute(arguments: [seq, p.id, "r", sale])
             }
         }
         return Double(products.count) / (Clock.now() - start)

@@ -20,9 +20,10 @@ import Testing
         let (filter, arguments) = PriceHistory.window(window, pipeline: "p", runStartedAt: "2026-11-01T00:00:00.000Z")
         let plan = try Self.plan(database, PriceHistory.observationsSQL(window: filter), arguments + ["run"])
         #expect(plan.contains("SEARCH c USING PRIMARY KEY (run_id=?)"), "\(plan)")
-        #expect(plan.contains("SEARCH h USING PRIMARY KEY (run_id=? AND product_id=?)"), "\(plan)")
-        #expect(plan.contains("SEARCH a USING PRIMARY KEY (run_id=? AND product_id=?)"), "\(plan)")
-        #expect(!plan.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN h") || $0.hasPrefix("SCAN a") }, "\(plan)")
+        #expect(plan.contains("SEARCH h USING PRIMARY KEY (run_id=? AND product_seq=?)"), "\(plan)")
+        #expect(plan.contains("SEARCH a USING PRIMARY KEY (run_id=? AND product_seq=?)"), "\(plan)")
+        #expect(plan.contains("SEARCH p USING INTEGER PRIMARY KEY (rowid=?)"), "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN c") || $0.hasPrefix("SCAN h") || $0.hasPrefix("SCAN a") || $0.hasPrefix("SCAN p") }, "\(plan)")
     }
 
     @Test func productHistoryIsOneLookupPerRun() throws {
@@ -30,7 +31,8 @@ import Testing
         defer { directory.remove() }
         let database = try CatalogDatabase(path: directory.path("c.sqlite"))
         let plan = try Self.plan(database, PriceHistory.productHistorySQL, [Int64(1)])
-        #expect(plan.contains("SEARCH h USING PRIMARY KEY (run_id=? AND product_id=?)"), "\(plan)")
-        #expect(!plan.contains { $0.hasPrefix("SCAN h") }, "\(plan)")
+        #expect(plan.contains("SEARCH h USING PRIMARY KEY (run_id=? AND product_seq=?)"), "\(plan)")
+        #expect(plan.contains("SEARCH products USING COVERING INDEX sqlite_autoindex_products_1 (id=?)"), "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN h") || $0.hasPrefix("SCAN products") }, "\(plan)")
     }
 }

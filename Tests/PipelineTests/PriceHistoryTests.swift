@@ -108,9 +108,9 @@ import Testing
             for (id, offset, price) in prices {
                 let at = base.addingTimeInterval(offset * 86_400)
                 try run(id, at)
-                try db.execute(sql: "INSERT INTO price_history VALUES (1, ?, ?, ?, NULL, 'USD')", arguments: [id, Timestamp.iso8601(at), price])
+                try db.execute(sql: "INSERT INTO price_history VALUES (1, 1, ?, ?, ?, NULL, 'USD')", arguments: [id, Timestamp.iso8601(at), price])
             }
-            try db.execute(sql: "INSERT INTO price_history VALUES (1, 'r0', ?, '8.00', NULL, 'USD')", arguments: [Timestamp.iso8601(base)])
+            try db.execute(sql: "INSERT INTO price_history VALUES (1, 1, 'r0', ?, '8.00', NULL, 'USD')", arguments: [Timestamp.iso8601(base)])
         }
         let history = PriceHistory(database: database)
         let thirty = try history.drops(rule: PriceDropRule(threshold: Decimal(string: "0.1")!, window: .days(30), minimumObservations: 3), runID: "r0")
@@ -203,8 +203,8 @@ import Testing
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6"])
-        #expect(CatalogDatabase.schemaVersion == 6)
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(CatalogDatabase.schemaVersion == 7)
         let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
@@ -237,7 +237,7 @@ import Testing
             (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
              try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
         }
-        // v6: history and links keyed by run first.
+        // v6: history and links keyed by run first; v7: by the product's arrival number, not its id.
         let keys = try upgraded.queue.read { db in
             try ["price_history", "affiliate_links", "product_keywords"].map { table in
                 try String.fetchAll(db, sql: """
@@ -246,7 +246,15 @@ import Testing
                     """, arguments: [table])
             }
         }
-        #expect(keys == [["run_id", "product_id"], ["run_id", "product_id"], ["product_id", "keyword"]])
+        #expect(keys == [["run_id", "product_seq"], ["run_id", "product_seq"], ["product_seq", "keyword"]])
+        let (sequence, rowSeqs) = try upgraded.queue.read { db in
+            (try Row.fetchAll(db, sql: "SELECT seq, id FROM products ORDER BY seq").map { [$0["seq"] as Int64, $0["id"] as Int64] },
+             try ["price_history", "affiliate_links", "product_keywords"].map { table in
+                 try Int64.fetchAll(db, sql: "SELECT product_seq FROM \(table) WHERE product_id = 42")
+             })
+        }
+        #expect(sequence == [[1, 42], [2, 7]], "seq numbers the products in the order they arrived")
+        #expect(rowSeqs == [[1], [1], [1]])
         #expect(keywordRow?["keyword"] as String? == "old keyword")
         #expect(keywordRow?["last_rank"] as Int? == 3)
         #expect(linkURL == "https://s.click.aliexpress.com/e/_old")
@@ -289,7 +297,7 @@ import Testing
         #expect(foreignKeys == 1)
         #expect(throws: (any Error).self) {
             try database.queue.write { db in
-                try db.execute(sql: "INSERT INTO price_history VALUES (999, 'no-run', 'x', '1.00', NULL, 'USD')")
+                try db.execute(sql: "INSERT INTO price_history VALUES (999, 999, 'no-run', 'x', '1.00', NULL, 'USD')")
             }
         }
     }
