@@ -17,6 +17,34 @@ import Testing
         #expect(TitleCleaner.cleanASCII("café") == nil)
     }
 
+    static func isClean(_ title: String) -> Bool {
+        var title = title
+        return title.withUTF8 { TitleCleaner.isCleanASCII($0) }
+    }
+
+    /// The one-pass check says a title is clean exactly when the rules leave it as it is.
+    @Test func cleanCheckAgreesWithTheGeneralPath() {
+        let words = ["Phone", "phone", "CASE", "2", "22", "2-Pack", "2pack", "=SUM(1)", "+Led", "-50%", "@x", "USB", "usb-c", "USBC",
+                     "a", "of", "10\"", "&", "<b>", "", "3.0", "Wireless", "Charger", "wire-less", "ab", "AB"]
+        var numbers = Numbers(seed: 17)
+        func next() -> Int { numbers.next() }
+        var clean = 0
+        for _ in 0..<5000 {
+            var title = (0..<(next() % 9)).map { _ in words[next() % words.count] + String(repeating: " ", count: next() % 5 == 0 ? 1 : 0) }
+                .joined(separator: " ")
+            if next() % 7 == 0 { title = " " + title }
+            let checked = Self.isClean(title)
+            let expected = TitleCleaner.cleanGeneral(title, limit: nil) == title
+            #expect(checked == expected, "\"\(title)\"")
+            if expected { clean += 1 }
+        }
+        #expect(clean > 1000, "clean titles are checked, not only dirty ones")
+        #expect(Self.isClean("Wireless Charger Stand for iPhone 15"))
+        #expect(!Self.isClean("Wireless Charger wireless Stand"))
+        #expect(!Self.isClean("USB-C cable usbc"))
+        #expect(Self.isClean("2 pack of 2 cables of 2"))
+    }
+
     /// Titles whose scalars stand alone are cleaned on scalars exactly as on Characters; titles
     /// with anything that may join its neighbours are left to Characters.
     @Test func scalarPathAgreesWithTheGeneralPath() {
