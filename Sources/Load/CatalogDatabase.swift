@@ -591,6 +591,7 @@ public final class CatalogWriter {
     let newKeyword: DirectStatement, newPrice: DirectStatement, newLink: DirectStatement
     /// Rows of products the catalog already held, staged and written in key order at the end.
     let keyword: DirectStatement, price: DirectStatement, link: DirectStatement
+    let seqOfProduct: DirectStatement
     let connection: OpaquePointer?
     /// Makes the rows this writer writes; ``CatalogRowEncoder`` is Sendable, so another thread can
     /// encode products while this one writes.
@@ -646,22 +647,25 @@ public final class CatalogWriter {
         // land on any page of the keyword table, or of the run's range of the history, read
         // back and written out again once those outgrow the cache. They are staged in
         // temporary tables (appended to, in order) and written at the end sorted by their keys,
-        // one pass over each table. The staged rows leave out what is the same for the whole
-        // run (its id, its time), bound once: rows half as long to spill, read back and sort.
+        // one pass over each table. A staged row carries the product's `seq`, looked up during
+        // the load (a join at the end was a lookup per row on the one busy core), and leaves
+        // out what is the same for the whole run (its id, its time), bound once.
         try db.execute(sql: """
             DROP TABLE IF EXISTS temp.keyword_staging;
             DROP TABLE IF EXISTS temp.price_staging;
             DROP TABLE IF EXISTS temp.link_staging;
             CREATE TEMP TABLE keyword_staging (product_id INTEGER NOT NULL, keyword TEXT NOT NULL,
-                last_page INTEGER NOT NULL, last_rank INTEGER NOT NULL);
+                last_page INTEGER NOT NULL, last_rank INTEGER NOT NULL, product_seq INTEGER NOT NULL);
             CREATE TEMP TABLE price_staging (product_id INTEGER NOT NULL, sale_price TEXT NOT NULL, original_price TEXT,
-                currency TEXT NOT NULL);
+                currency TEXT NOT NULL, product_seq INTEGER NOT NULL);
             CREATE TEMP TABLE link_staging (product_id INTEGER NOT NULL, url TEXT NOT NULL, tracking_id TEXT NOT NULL,
-                link_type INTEGER NOT NULL, generated_at TEXT NOT NULL);
+                link_type INTEGER NOT NULL, generated_at TEXT NOT NULL, product_seq INTEGER NOT NULL);
             """)
-        keyword = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.keyword_staging VALUES (?, ?, ?, ?)"))
-        price = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.price_staging VALUES (?, ?, ?, ?)"))
-        link = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.link_staging VALUES (?, ?, ?, ?, ?)"))
+        keyword = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.keyword_staging VALUES (?, ?, ?, ?, ?)"))
+        price = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.price_staging VALUES (?, ?, ?, ?, ?)"))
+        link = DirectStatement(try db.makeStatement(sql: "INSERT INTO temp.link_staging VALUES (?, ?, ?, ?, ?, ?)"))
+        // A known product's `seq`, looked up right after its upsert touched the same index pages.
+        seqOfProduct = DirectStatement(try db.makeStatement(sql: "SELECT seq FROM products WHERE id = ?"))
         // The same values as the staged rows (?1…), then the product's `seq` and the run's own.
         newKeyword = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO product_keywords (product_id, keyword, last_page, last_rank, product_seq, first_seen, last_seen)
@@ -700,20 +704,19 @@ public final class CatalogWriter {
     /// check that they run on the database's queue).
     public func write(_ rows: CatalogRows) throws {
         found += rows.found
-        // The `seq` of the product whose rows these are, when the upsert inserted it (it then
-        // has the catalog's newest `seq`); nil when it updated a product the catalog held,
-        // which leaves the last inserted rowid as it was.
-        var newSeq: Int64?
+        // The `seq` of the product whose rows these are, and whether the upsert inserted it (it
+        // then has the catalog's newest `seq`; an update leaves the last inserted rowid as it was).
+        var seq: Int64 = 0, isNew = false
         try rows.bytes.withUnsafeBufferPointer { bytes in
             for execution in rows.executions {
                 let statement: DirectStatement
                 var seqIndex: Int32?
                 switch execution.statement {
                 case .upsert: statement = upsert
-                case .unavailable: statement = unavailable; newSeq = nil
-                case .keyword: if newSeq != nil { statement = newKeyword; seqIndex = 5 } else { statement = keyword }
-                case .price: if newSeq != nil { statement = newPrice; seqIndex = 5 } else { statement = price }
-                case .link: if newSeq != nil { statement = newLink; seqIndex = 6 } else { statement = link }
+                case .unavailable: statement = unavailable
+                case .keyword: statement = isNew ? newKeyword : keyword; seqIndex = 5
+                case .price: statement = isNew ? newPrice : price; seqIndex = 5
+                case .link: statement = isNew ? newLink : link; seqIndex = 6
                 }
                 for offset in 0..<Int(execution.valueCount) {
                     let index = Int32(offset + 1)
@@ -724,13 +727,20 @@ public final class CatalogWriter {
                         if let base = bytes.baseAddress { statement.bindText(index, base + Int(start), count: count) } else { statement.bind(index, "") }
                     }
                 }
-                if let seqIndex, let newSeq { statement.bind(seqIndex, newSeq) }
-                if execution.statement == .upsert {
+                if let seqIndex { statement.bind(seqIndex, seq) }
+                switch execution.statement {
+                case .upsert, .unavailable:
                     let before = sqlite3_last_insert_rowid(connection)
                     try statement.run()
                     let after = sqlite3_last_insert_rowid(connection)
-                    newSeq = after != before ? after : nil
-                } else {
+                    isNew = execution.statement == .upsert && after != before
+                    if isNew {
+                        seq = after
+                    } else if case .integer(let id) = rows.values[Int(execution.firstValue)] {
+                        seqOfProduct.bind(1, id)
+                        seq = try seqOfProduct.integerResult() ?? 0
+                    }
+                default:
                     try statement.run()
                 }
             }
@@ -743,20 +753,20 @@ public final class CatalogWriter {
         // product's own). `WHERE true` keeps SQLite from reading the upsert's `ON` as a join's.
         try db.execute(sql: """
             INSERT INTO product_keywords (product_seq, product_id, keyword, first_seen, last_seen, last_page, last_rank)
-                SELECT p.seq, s.product_id, s.keyword, :now, :now, s.last_page, s.last_rank
-                FROM temp.keyword_staging s JOIN products p ON p.id = s.product_id
-                WHERE true ORDER BY p.seq, s.keyword, s.rowid
+                SELECT s.product_seq, s.product_id, s.keyword, :now, :now, s.last_page, s.last_rank
+                FROM temp.keyword_staging s
+                WHERE true ORDER BY s.product_seq, s.keyword, s.rowid
                 ON CONFLICT(product_seq, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                     last_rank = excluded.last_rank;
             INSERT INTO price_history (product_seq, product_id, run_id, observed_at, sale_price, original_price, currency)
-                SELECT p.seq, s.product_id, :run, :now, s.sale_price, s.original_price, s.currency
-                FROM temp.price_staging s JOIN products p ON p.id = s.product_id
-                WHERE true ORDER BY p.seq, s.rowid
+                SELECT s.product_seq, s.product_id, :run, :now, s.sale_price, s.original_price, s.currency
+                FROM temp.price_staging s
+                WHERE true ORDER BY s.product_seq, s.rowid
                 ON CONFLICT(run_id, product_seq) DO UPDATE SET sale_price = excluded.sale_price, original_price = excluded.original_price;
             INSERT INTO affiliate_links (product_seq, product_id, run_id, url, tracking_id, link_type, generated_at)
-                SELECT p.seq, s.product_id, :run, s.url, s.tracking_id, s.link_type, s.generated_at
-                FROM temp.link_staging s JOIN products p ON p.id = s.product_id
-                WHERE true ORDER BY p.seq, s.rowid
+                SELECT s.product_seq, s.product_id, :run, s.url, s.tracking_id, s.link_type, s.generated_at
+                FROM temp.link_staging s
+                WHERE true ORDER BY s.product_seq, s.rowid
                 ON CONFLICT(run_id, product_seq) DO UPDATE SET url = excluded.url, generated_at = excluded.generated_at;
             DROP TABLE temp.keyword_staging;
             DROP TABLE temp.price_staging;

@@ -38,6 +38,17 @@ struct DirectStatement {
         text.withMemoryRebound(to: CChar.self, capacity: Int(count)) { _ = sqlite3_bind_text(handle, index, $0, count, nil) }
     }
 
+    /// Runs a bound query for its first row's first column as an integer (nil: no row).
+    func integerResult() throws -> Int64? {
+        let code = sqlite3_step(handle)
+        let value = code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE || code == SQLITE_ROW else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
+        }
+        return value
+    }
+
     /// Runs the bound statement once and makes it ready for the next row.
     func run() throws {
         let code = sqlite3_step(handle)
