@@ -704,9 +704,11 @@ public final class CatalogWriter {
     /// check that they run on the database's queue).
     public func write(_ rows: CatalogRows) throws {
         found += rows.found
-        // The `seq` of the product whose rows these are, and whether the upsert inserted it (it
-        // then has the catalog's newest `seq`; an update leaves the last inserted rowid as it was).
-        var seq: Int64 = 0, isNew = false
+        // The product whose rows these are: whether the upsert inserted it (it then has the
+        // catalog's newest `seq`; an update leaves the last inserted rowid as it was), and its
+        // `seq`, looked up for a product the catalog held when a staged row first needs it (a
+        // product only marked out of stock usually has none).
+        var isNew = false, seq: Int64?, id: Int64 = 0
         try rows.bytes.withUnsafeBufferPointer { bytes in
             for execution in rows.executions {
                 let statement: DirectStatement
@@ -727,19 +729,22 @@ public final class CatalogWriter {
                         if let base = bytes.baseAddress { statement.bindText(index, base + Int(start), count: count) } else { statement.bind(index, "") }
                     }
                 }
-                if let seqIndex { statement.bind(seqIndex, seq) }
+                if let seqIndex {
+                    if seq == nil {
+                        seqOfProduct.bind(1, id)
+                        seq = try seqOfProduct.integerResult() ?? 0
+                    }
+                    statement.bind(seqIndex, seq ?? 0)
+                }
                 switch execution.statement {
                 case .upsert, .unavailable:
+                    // The product's id is the first value of both.
+                    if case .integer(let value) = rows.values[Int(execution.firstValue)] { id = value }
                     let before = sqlite3_last_insert_rowid(connection)
                     try statement.run()
                     let after = sqlite3_last_insert_rowid(connection)
                     isNew = execution.statement == .upsert && after != before
-                    if isNew {
-                        seq = after
-                    } else if case .integer(let id) = rows.values[Int(execution.firstValue)] {
-                        seqOfProduct.bind(1, id)
-                        seq = try seqOfProduct.integerResult() ?? 0
-                    }
+                    seq = isNew ? after : nil
                 default:
                     try statement.run()
                 }

@@ -42,16 +42,16 @@ struct DirectStatement {
     func integerResult() throws -> Int64? {
         let code = sqlite3_step(handle)
         let value = code == SQLITE_ROW ? sqlite3_column_int64(handle, 0) : nil
-        sqlite3_reset(handle)
-        guard code == SQLITE_DONE || code == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
-        }
+        try reset(after: code)
         return value
     }
 
     /// Runs the bound statement once and makes it ready for the next row.
     func run() throws {
-        let code = sqlite3_step(handle)
+        try reset(after: sqlite3_step(handle))
+    }
+
+    private func reset(after code: Int32) throws {
         sqlite3_reset(handle)
         guard code == SQLITE_DONE || code == SQLITE_ROW else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))

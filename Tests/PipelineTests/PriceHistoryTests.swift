@@ -295,10 +295,12 @@ import Testing
         }
         for (table, sql) in definitions { #expect(sql.contains("STRICT"), "\(table) is STRICT") }
         #expect(foreignKeys == 1)
-        #expect(throws: (any Error).self) {
+        // A full row, so only the foreign keys (no such product, no such run) can reject it.
+        let error = #expect(throws: DatabaseError.self) {
             try database.queue.write { db in
                 try db.execute(sql: "INSERT INTO price_history VALUES (999, 999, 'no-run', 'x', '1.00', NULL, 'USD')")
             }
         }
+        #expect(error?.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY)
     }
 }
