@@ -541,7 +541,7 @@ public struct SQLiteCatalogSink {
             }
             defer { try? database.queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA foreign_keys = ON") } }
             let result = try database.queue.write { db in
-                let writer = try CatalogWriter(db: db, context: context)
+                let writer = try CatalogWriter(db: db, context: context, flushesDuringLoad: rollbackJournal)
                 let result = try body(writer)
                 try writer.finish(context: writer.finalContext ?? context)
                 return result
@@ -597,14 +597,20 @@ public final class CatalogWriter {
     /// encode products while this one writes.
     public let encoder: CatalogRowEncoder
     private var scratch = CatalogRows()
+    /// Whether dirty pages are written out every `flushInterval` batches (a first load through the
+    /// rollback journal, see ``write(_:)-(CatalogRows)``).
+    let flushesDuringLoad: Bool
+    private var batchesSinceFlush = 0
+    static let flushInterval = 32
     public private(set) var found = 0
     let resetsUnseenAtFinish: Bool
     /// The context with the final keyword stats, set by the runner before the transaction ends.
     public var finalContext: RunContext?
 
-    init(db: Database, context: RunContext) throws {
+    init(db: Database, context: RunContext, flushesDuringLoad: Bool = false) throws {
         self.db = db
         self.context = context
+        self.flushesDuringLoad = flushesDuringLoad
         now = Timestamp.iso8601(context.startedAt)
         // A run id that already loaded products (a repeated run) may be some products'
         // `last_run`, so the flags are reset up front as they always were; otherwise only the
@@ -704,6 +710,18 @@ public final class CatalogWriter {
     /// check that they run on the database's queue).
     public func write(_ rows: CatalogRows) throws {
         found += rows.found
+        if flushesDuringLoad {
+            batchesSinceFlush += 1
+            if batchesSinceFlush == Self.flushInterval {
+                batchesSinceFlush = 0
+                // A first load's pages are all new: written out now, while the other threads
+                // still have work, instead of the up to 16 MB the cache holds being written by
+                // the commit, on one core after the load (commit 75 → 52 ms, medians of six
+                // alternated runs). The cache keeps them, clean, for the id index's lookups. A
+                // failed flush is not an error here: the commit writes what is left, and reports.
+                _ = sqlite3_db_cacheflush(connection)
+            }
+        }
         // The product whose rows these are: whether the upsert inserted it (it then has the
         // catalog's newest `seq`; an update leaves the last inserted rowid as it was), and its
         // `seq`, looked up for a product the catalog held when a staged row first needs it (a
