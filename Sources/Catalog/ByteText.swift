@@ -2,23 +2,39 @@
 /// and Strings made only to be copied out again were a large share of their cost.
 public enum ByteText {
     /// `prefix` and the decimal digits of `value` (`ae-1005001`).
+    @inlinable public static func appendInteger(_ value: Int64, to out: inout ByteBuffer, prefix: StaticString = "") {
+        out.append(prefix)
+        withDigits(of: value) { out.append(contentsOf: $0) }
+    }
+
+    /// The same, into an array (item URLs, the catalog's rows).
     public static func appendInteger(_ value: Int64, to out: inout [UInt8], prefix: StaticString = "") {
         append(prefix, to: &out)
-        if value < 0 { out.append(UInt8(ascii: "-")) }
+        withDigits(of: value) { out.append(contentsOf: $0) }
+    }
+
+    /// The decimal digits of `value` (with its sign), written from the end of a stack buffer.
+    @inlinable public static func withDigits<R>(of value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         var magnitude = value.magnitude
-        // At most 20 digits, written from the end of a stack buffer.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var position = 20
+        // At most 20 digits and a sign.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 21) { digits in
+            var position = 21
             repeat {
                 position -= 1
                 digits[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
                 magnitude /= 10
             } while magnitude > 0
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position...]))
+            if value < 0 {
+                position -= 1
+                digits[position] = UInt8(ascii: "-")
+            }
+            return body(UnsafeBufferPointer(rebasing: digits[position...]))
         }
     }
 
     public static func append(_ text: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
+
+    @inlinable public static func append(_ text: StaticString, to out: inout ByteBuffer) { out.append(text) }
 }

@@ -251,17 +251,16 @@ public enum TitleCleaner {
     }
 
     /// ``truncate(_:limit:)`` on the text held as UTF-8 bytes from `start` to the end, in place.
-    public static func cut(_ bytes: inout [UInt8], from start: Int = 0, limit: Int) {
+    public static func cut(_ bytes: inout ByteBuffer, from start: Int = 0, limit: Int) {
         guard bytes.count - start > limit, limit >= 0 else { return }
-        let end = bytes.withUnsafeBufferPointer { all -> Int? in
-            let text = UnsafeBufferPointer(rebasing: all[start...])
-            return ByteScan.isPrintableASCII(text) ? printableASCIICut(text, limit: limit) : nil
+        let end = bytes.withUnsafeBufferPointer(from: start) { text -> Int? in
+            ByteScan.isPrintableASCII(text) ? printableASCIICut(text, limit: limit) : nil
         }
         if let end {
-            bytes.removeSubrange((start + end)...)
+            bytes.removeSuffix(from: start + end)
         } else {
-            let text = truncate(String(decoding: bytes[start...], as: UTF8.self), limit: limit)
-            bytes.replaceSubrange(start..., with: text.utf8)
+            let text = truncate(bytes.string(from: start), limit: limit)
+            bytes.replaceSuffix(from: start, with: text.utf8)
         }
     }
 

@@ -156,14 +156,23 @@ public enum DecimalText {
 
     /// ``format(_:scale:)`` appended as UTF-8 bytes (feeds write prices straight into their rows).
     public static func append(_ value: Decimal, scale: Int, to out: inout [UInt8]) {
+        withBytes(value, scale: scale) { out.append(contentsOf: $0) }
+    }
+
+    /// The same, into a feed's row.
+    public static func append(_ value: Decimal, scale: Int, to out: inout ByteBuffer) {
+        withBytes(value, scale: scale) { out.append(contentsOf: $0) }
+    }
+
+    /// ``format(_:scale:)`` as UTF-8 bytes, on the stack.
+    static func withBytes(_ value: Decimal, scale: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard let digits = ScaledDigits(value, scale: scale) else {
-            out.append(contentsOf: foundationFormat(value, scale: scale).utf8)
+            var text = foundationFormat(value, scale: scale)
+            text.withUTF8(body)
             return
         }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: digits.length))
-        out.withUnsafeMutableBufferPointer { all in
-            _ = digits.write(into: UnsafeMutableBufferPointer(rebasing: all[start...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.length) { buffer in
+            body(UnsafeBufferPointer(start: buffer.baseAddress, count: digits.write(into: buffer)))
         }
     }
 

@@ -1,4 +1,5 @@
 public import Foundation
+public import Catalog
 
 /// A file written beside its target and renamed into place only on ``commit()``, so a reader sees
 /// the old file or the new one, never half of either, and a failed run leaves the old one.
@@ -51,6 +52,11 @@ public final class AtomicFile {
     /// Feed rows are built as bytes, not Strings: one copy into the buffer.
     public func write(bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try append(raw: $0) }
+    }
+
+    /// The same for a row built in a ``ByteBuffer``.
+    public func write(_ bytes: borrowing ByteBuffer) throws {
+        try bytes.withUnsafeBufferPointer { try append(raw: UnsafeRawBufferPointer($0)) }
     }
 
     private func append(_ bytes: some Collection<UInt8>) throws {

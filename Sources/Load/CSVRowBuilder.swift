@@ -4,9 +4,9 @@ import Catalog
 /// cells between, quoted only when RFC 4180 needs it, free-text cells under the formula rule
 /// (feeds.md §4.1). Feeds write millions of cells: building them as Strings and arrays of rows
 /// first cost more than writing the file.
-struct CSVRowBuilder {
+struct CSVRowBuilder: ~Copyable {
     /// The records so far; a cell between ``begin(_:)`` and ``end(_:from:limit:)`` is appended here.
-    var bytes: [UInt8] = []
+    var bytes = ByteBuffer(capacity: 8192)
     let isText: [Bool]
     let spreadsheetSafe: Bool
     /// Commas written in the current record: the column the next cell starts in.
@@ -15,19 +15,11 @@ struct CSVRowBuilder {
     init(isText: [Bool], spreadsheetSafe: Bool) {
         self.isText = isText
         self.spreadsheetSafe = spreadsheetSafe
-        bytes.reserveCapacity(8192)
-    }
-
-    /// This builder, leaving an empty one behind (no copy of the bytes).
-    mutating func take() -> CSVRowBuilder {
-        let taken = self
-        bytes = []
-        return taken
     }
 
     /// Starts the next product.
     mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
         commas = 0
     }
 
@@ -47,13 +39,13 @@ struct CSVRowBuilder {
     /// A value that never needs quotes or the formula rule: constants, numbers, safe URLs.
     mutating func plain(_ column: Int, _ value: StaticString) {
         move(to: column)
-        bytes.append(contentsOf: UnsafeBufferPointer(start: value.utf8Start, count: value.utf8CodeUnitCount))
+        bytes.append(value)
     }
 
     /// A safe URL (``FeedValues/safeURL(_:)``: no comma, quote, CR or LF) or another plain value.
     mutating func plain(_ column: Int, _ value: String) {
         move(to: column)
-        bytes.append(contentsOf: value.utf8)
+        bytes.append(contentsOf: value)
     }
 
     /// `prefix` and a decimal integer (`ae-1005001`).
@@ -71,7 +63,7 @@ struct CSVRowBuilder {
     /// A cell written piece by piece straight into the record, then cut to `limit` characters
     /// the way ``TitleCleaner/truncate(_:limit:)`` cuts, and quoted (or given the formula rule)
     /// in place when its bytes need it; nothing for an empty one.
-    mutating func built(_ column: Int, limit: Int? = nil, _ build: (inout [UInt8]) -> Void) {
+    mutating func built(_ column: Int, limit: Int? = nil, _ build: (inout ByteBuffer) -> Void) {
         let start = begin(column)
         build(&bytes)
         end(column, from: start, limit: limit)
@@ -90,13 +82,12 @@ struct CSVRowBuilder {
         if let limit { TitleCleaner.cut(&bytes, from: start, limit: limit) }
         guard start < bytes.count else { return }
         let text = isText[column]
-        let needsCare = bytes.withUnsafeBufferPointer { all in
-            let cell = UnsafeBufferPointer(rebasing: all[start...])
-            return (text && CSVCell.mayTrigger(cell[0])) || CSVFormat.needsQuotes(cell)
+        let needsCare = bytes.withUnsafeBufferPointer(from: start) { cell in
+            (text && CSVCell.mayTrigger(cell[0])) || CSVFormat.needsQuotes(cell)
         }
         guard needsCare else { return }
-        let value = String(decoding: bytes[start...], as: UTF8.self)
-        bytes.removeSubrange(start...)
+        let value = bytes.string(from: start)
+        bytes.removeSuffix(from: start)
         CSVFormat.appendField(text ? CSVCell.text(value, spreadsheetSafe: spreadsheetSafe) : value, to: &bytes)
     }
 

@@ -73,35 +73,38 @@ public enum FeedValues {
 
     /// Lower-case tags from the keywords and categories, without repeats, commas removed.
     public static func tags(_ product: Product) -> [String] {
-        var joined: [UInt8] = []
+        var joined = ByteBuffer()
         appendTags(product, to: &joined)
         // The rule removes every comma from a tag, so the joined text splits back exactly.
-        return joined.isEmpty ? [] : String(decoding: joined, as: UTF8.self).components(separatedBy: ", ")
+        return joined.isEmpty ? [] : joined.string().components(separatedBy: ", ")
     }
 
     /// ``tags(_:)`` joined with `, `, appended as bytes: each tag is written in place and taken
     /// back when it is empty or repeats one before it. The rule: commas and whitespace runs
     /// become one space, trimmed, lower-cased.
-    static func appendTags(_ product: Product, to out: inout [UInt8]) {
+    static func appendTags(_ product: Product, to out: inout ByteBuffer) {
         // Where each tag written so far is (a product has a handful).
         var written: [Range<Int>] = []
         written.reserveCapacity(4)
         func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-            if a.count == b.count && out[a].elementsEqual(out[b]) { return true }
-            // Strings compare canonically equivalent text as equal, whatever its bytes.
-            guard out[a].contains(where: { $0 >= 0x80 }) && out[b].contains(where: { $0 >= 0x80 }) else { return false }
-            return String(decoding: out[a], as: UTF8.self) == String(decoding: out[b], as: UTF8.self)
+            out.withUnsafeBufferPointer { all in
+                let first = UnsafeBufferPointer(rebasing: all[a]), second = UnsafeBufferPointer(rebasing: all[b])
+                if a.count == b.count && first.elementsEqual(second) { return true }
+                // Strings compare canonically equivalent text as equal, whatever its bytes.
+                guard first.contains(where: { $0 >= 0x80 }) && second.contains(where: { $0 >= 0x80 }) else { return false }
+                return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
+            }
         }
         func add(_ raw: String) {
             let mark = out.count
-            if !written.isEmpty { ByteText.append(", ", to: &out) }
+            if !written.isEmpty { out.append(", ") }
             let start = out.count
             if !appendASCIITag(raw, to: &out) {
-                out.removeSubrange(start...)
-                out.append(contentsOf: raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased().utf8)
+                out.removeSuffix(from: start)
+                out.append(contentsOf: raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased())
             }
             let tag = start..<out.count
-            if tag.isEmpty || written.contains(where: { same($0, tag) }) { out.removeSubrange(mark...) } else { written.append(tag) }
+            if tag.isEmpty || written.contains(where: { same($0, tag) }) { out.removeSuffix(from: mark) } else { written.append(tag) }
         }
         // Every sighting's keyword: a repeated keyword makes a repeated tag, left out like any other.
         for hit in product.hits { add(hit.keyword) }
@@ -110,7 +113,7 @@ public enum FeedValues {
 
     /// The tag rule on ASCII text, appended to `out`; `false` (with bytes possibly appended) for
     /// other text, which takes the rule through String.
-    static func appendASCIITag(_ raw: String, to out: inout [UInt8]) -> Bool {
+    static func appendASCIITag(_ raw: String, to out: inout ByteBuffer) -> Bool {
         var raw = raw
         return raw.withUTF8 { bytes -> Bool in
             let start = out.count
@@ -230,20 +233,19 @@ public enum FeedValues {
     }
 
     static func description(_ product: Product, title: String, text: ProductText) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(title.utf8.count + text.type.utf8.count + (text.shop?.utf8.count ?? 0) + 96)
+        var out = ByteBuffer(capacity: title.utf8.count + text.type.utf8.count + (text.shop?.utf8.count ?? 0) + 96)
         appendDescription(product, title: title, text: text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// ``description(_:title:)`` appended as bytes (feeds write it straight into their rows).
-    static func appendDescription(_ product: Product, title: String, text: ProductText, to out: inout [UInt8]) {
-        out.append(contentsOf: title.utf8)
+    static func appendDescription(_ product: Product, title: String, text: ProductText, to out: inout ByteBuffer) {
+        out.append(contentsOf: title)
         // The byte test first: a title ending in "." is rare, and `hasSuffix` compares characters.
         if title.utf8.last != UInt8(ascii: ".") || !title.hasSuffix(".") { out.append(UInt8(ascii: ".")) }
         if !text.type.isEmpty {
             ByteText.append(" Category: ", to: &out)
-            out.append(contentsOf: text.type.utf8)
+            out.append(contentsOf: text.type)
             out.append(UInt8(ascii: "."))
         }
         if let rating = product.rating {
@@ -258,7 +260,7 @@ public enum FeedValues {
         }
         if let shop = text.shop {
             ByteText.append(" Sold by ", to: &out)
-            out.append(contentsOf: shop.utf8)
+            out.append(contentsOf: shop)
             out.append(UInt8(ascii: "."))
         }
     }
@@ -269,14 +271,13 @@ public enum FeedValues {
     }
 
     static func htmlDescription(_ product: Product, title: String, text: ProductText) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(title.utf8.count + text.type.utf8.count + 160)
+        var out = ByteBuffer(capacity: title.utf8.count + text.type.utf8.count + 160)
         appendHTMLDescription(product, title: title, text: text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// ``htmlDescription(_:title:)`` appended as bytes (Shopify writes it straight into its row).
-    static func appendHTMLDescription(_ product: Product, title: String, text: ProductText, to out: inout [UInt8]) {
+    static func appendHTMLDescription(_ product: Product, title: String, text: ProductText, to out: inout ByteBuffer) {
         ByteText.append("<p>", to: &out)
         XMLFormat.appendHTMLEscaped(title, to: &out)
         ByteText.append("</p>", to: &out)

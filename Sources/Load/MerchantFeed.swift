@@ -40,36 +40,26 @@ public struct MerchantFeedSink: Sink {
             throw error
         }
         let path = url.path, profile = profile
-        var spare = ItemBuffers()
+        var buffers = ItemBuffers()
         return FileWriter(file: file, footer: "</channel>\n</rss>\n", verify: { _, written in
             guard written > 0 else {
                 throw LoadError.cannotWrite(path: path, reason: "no product has what a \(profile.rawValue) item requires; the previous file is kept")
             }
         }) { [file] product in
-            // Moved out to a local: appending to the captured one would check exclusivity on every element.
-            var buffers = spare
-            spare = ItemBuffers(reserving: false)
-            defer { spare = buffers }
-            buffers.item.removeAll(keepingCapacity: true)
+            buffers.item.removeAll()
             guard self.item(product, into: &buffers) else { return false }
-            try file.write(bytes: buffers.item)
+            try file.write(buffers.item)
             return true
         }
     }
 
     /// What one writer reuses from item to item.
-    struct ItemBuffers {
-        var item: [UInt8] = []
+    struct ItemBuffers: ~Copyable {
+        var item = ByteBuffer(capacity: 8192)
         /// The description is built here, then cut and escaped into the item.
-        var description: [UInt8] = []
+        var description = ByteBuffer(capacity: 1024)
         /// The last keyword's custom label: products come keyword by keyword.
         var label = (keyword: "", clean: "")
-
-        init(reserving: Bool = true) {
-            guard reserving else { return }
-            item.reserveCapacity(8192)
-            description.reserveCapacity(1024)
-        }
     }
 
     /// Appends the `<item>`; `false` (nothing appended) for a product missing a required field (an image).
@@ -81,7 +71,7 @@ public struct MerchantFeedSink: Sink {
         let text = ProductText(product)
         // Google's description is written as bytes and cut there; Meta's is stripped of markup first.
         var metaDescription = ""
-        buffers.description.removeAll(keepingCapacity: true)
+        buffers.description.removeAll()
         if profile == .meta {
             title = PlainText.strippingHTML(title)
             metaDescription = TitleCleaner.truncate(PlainText.strippingHTML(FeedValues.description(product, title: title, text: text)), limit: limits.description)
@@ -101,10 +91,9 @@ public struct MerchantFeedSink: Sink {
         if profile == .meta {
             add("g:description", metaDescription)
         } else {
-            let description = buffers.description
-            XMLFormat.appendElement("g:description", indent: 4, to: &buffers.item) { out in
-                description.withUnsafeBufferPointer { XMLFormat.appendEscaped(utf8: $0, to: &out) }
-            }
+            XMLFormat.openElement("g:description", indent: 4, to: &buffers.item)
+            buffers.description.withUnsafeBufferPointer { XMLFormat.appendEscaped(utf8: $0, to: &buffers.item) }
+            XMLFormat.closeElement("g:description", to: &buffers.item)
         }
         add("g:link", link)
         add("g:image_link", image)
@@ -134,9 +123,9 @@ public struct MerchantFeedSink: Sink {
     static func price(_ money: Money) -> String { "\(money.formatted()) \(money.currency.rawValue)" }
 
     /// ``price(_:)`` appended as bytes (digits, a space and three letters: nothing to escape).
-    static func appendPrice(_ money: Money, to out: inout [UInt8]) {
+    static func appendPrice(_ money: Money, to out: inout ByteBuffer) {
         DecimalText.append(money.amount, scale: 2, to: &out)
         out.append(0x20)
-        out.append(contentsOf: money.currency.rawValue.utf8)
+        out.append(contentsOf: money.currency.rawValue)
     }
 }

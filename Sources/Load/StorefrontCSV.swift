@@ -114,15 +114,12 @@ public struct StorefrontCSVSink: Sink {
                 throw LoadError.cannotWrite(path: path, reason: "no product fits the \(profile.rawValue) feed (\(firstSkip?.reason ?? "none given")); the previous file is kept")
             }
         }) { [file] product in
-            // Moved out to a local: mutating the captured one would check exclusivity on every cell.
-            var rows = builder.take()
-            defer { builder = rows }
-            rows.reset()
-            if let skip = records(product, &rows) {
+            builder.reset()
+            if let skip = records(product, &builder) {
                 if firstSkip == nil { firstSkip = skip }
                 return false
             }
-            try file.write(bytes: rows.bytes)
+            try file.write(builder.bytes)
             return true
         }
     }
@@ -415,10 +412,10 @@ extension ShopifyLayout {
             if let main = images.first {
                 row.plain(C.productImageURL.rawValue, main)
                 row.plain(C.imagePosition.rawValue, "1")
-                row.built(C.imageAltText.rawValue, limit: 512) { $0.append(contentsOf: title.utf8) }
+                row.built(C.imageAltText.rawValue, limit: 512) { $0.append(contentsOf: title) }
             }
             row.plain(C.giftCard.rawValue, "FALSE")
-            row.built(C.seoTitle.rawValue, limit: 70) { $0.append(contentsOf: title.utf8) }
+            row.built(C.seoTitle.rawValue, limit: 70) { $0.append(contentsOf: title) }
             cell = row.begin(C.seoDescription.rawValue)
             FeedValues.appendDescription(product, title: title, text: text, to: &row.bytes)
             row.end(C.seoDescription.rawValue, from: cell, limit: 320)

@@ -4,23 +4,23 @@ import Catalog
 public enum CSVFormat {
     /// Quotes a field when it holds a comma, quote, CR or LF; doubles inner quotes.
     public static func field(_ text: String) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer(capacity: text.utf8.count + 2)
         appendField(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// One record, CRLF-terminated as RFC 4180 says.
     public static func row(_ fields: [String]) -> String {
-        var out: [UInt8] = []
+        var out = ByteBuffer()
         appendRow(fields, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// `,` `"` CR LF as bits of a mask: one shift and test per byte instead of four comparisons.
     private static let quoted: UInt64 = 1 << 0x2C | 1 << 0x22 | 1 << 0x0A | 1 << 0x0D
 
     /// ``field(_:)`` appended as bytes: feeds write millions of cells.
-    static func appendField(_ text: String, to out: inout [UInt8]) {
+    static func appendField(_ text: String, to out: inout ByteBuffer) {
         guard !text.isEmpty else { return }
         var text = text
         text.withUTF8 { bytes in
@@ -51,7 +51,7 @@ public enum CSVFormat {
     }
 
     /// One record as bytes, CRLF-terminated.
-    static func appendRow(_ fields: [String], to out: inout [UInt8]) {
+    static func appendRow(_ fields: [String], to out: inout ByteBuffer) {
         for (index, field) in fields.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             appendField(field, to: &out)
@@ -81,9 +81,9 @@ public enum XMLFormat {
         var text = text
         // Most text needs nothing: returned as it is.
         if text.withUTF8({ firstSpecial(in: $0) == nil }) { return text }
-        var out: [UInt8] = []
+        var out = ByteBuffer(capacity: text.utf8.count + 16)
         appendEscaped(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// Text with non-ASCII characters, escaped scalar by scalar.
@@ -120,22 +120,22 @@ public enum XMLFormat {
     }
 
     /// The same as ``escape(_:)``, appended as bytes.
-    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+    static func appendEscaped(_ text: String, to out: inout ByteBuffer) {
         var text = text
         let done = text.withUTF8 { appendEscapedIfASCIISpecials($0, to: &out) }
-        if !done { out.append(contentsOf: escapedScalars(text).utf8) }
+        if !done { out.append(contentsOf: escapedScalars(text)) }
     }
 
     /// The same for text given as UTF-8 bytes (feeds build some values as bytes).
-    static func appendEscaped(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendEscaped(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         if !appendEscapedIfASCIISpecials(bytes, to: &out) {
-            out.append(contentsOf: escapedScalars(String(decoding: bytes, as: UTF8.self)).utf8)
+            out.append(contentsOf: escapedScalars(String(decoding: bytes, as: UTF8.self)))
         }
     }
 
     /// Appends the escaped text when everything from its first special byte on is ASCII (the
     /// usual case); `false`, with nothing appended, for text the scalar path must take.
-    private static func appendEscapedIfASCIISpecials(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+    private static func appendEscapedIfASCIISpecials(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) -> Bool {
         guard let first = firstSpecial(in: bytes) else {
             out.append(contentsOf: bytes)
             return true
@@ -147,23 +147,20 @@ public enum XMLFormat {
         return true
     }
 
-    static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
-    static let quot = Array("&quot;".utf8), apos = Array("&apos;".utf8)
-
     /// The entity for `& < > " '`; `nil` for other bytes.
-    static func entity(_ byte: UInt8) -> [UInt8]? {
+    static func entity(_ byte: UInt8) -> StaticString? {
         switch byte {
-        case 0x26: amp
-        case 0x3C: lt
-        case 0x3E: gt
-        case 0x22: quot
-        case 0x27: apos
+        case 0x26: "&amp;"
+        case 0x3C: "&lt;"
+        case 0x3E: "&gt;"
+        case 0x22: "&quot;"
+        case 0x27: "&apos;"
         default: nil
         }
     }
 
     /// ASCII text escaped, with the control characters XML 1.0 forbids (or discourages) removed.
-    static func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendASCII(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteBuffer) {
         // The bytes between special ones are copied in runs (descriptions have a few specials in
         // hundreds of bytes); a special byte is an entity, or a control character left out.
         var start = 0
@@ -174,13 +171,13 @@ public enum XMLFormat {
                 return
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: rest[..<offset]))
-            if let entity = entity(rest[offset]) { out += entity }
+            if let entity = entity(rest[offset]) { out.append(entity) }
             start += offset + 1
         }
     }
 
     /// `<name>escaped text</name>` appended as bytes.
-    static func appendElement(_ name: StaticString, _ text: String, indent: Int, to out: inout [UInt8]) {
+    static func appendElement(_ name: StaticString, _ text: String, indent: Int, to out: inout ByteBuffer) {
         appendElement(name, indent: indent, to: &out) { appendEscaped(text, to: &$0) }
     }
 
@@ -193,16 +190,26 @@ public enum XMLFormat {
     }
 
     /// `<name>…</name>` around bytes the caller appends that need no escaping (numbers, prices).
-    static func appendElement(_ name: StaticString, indent: Int, to out: inout [UInt8], plain: (inout [UInt8]) -> Void) {
-        let tag = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+    static func appendElement(_ name: StaticString, indent: Int, to out: inout ByteBuffer, plain: (inout ByteBuffer) -> Void) {
+        openElement(name, indent: indent, to: &out)
+        plain(&out)
+        closeElement(name, to: &out)
+    }
+
+    /// The indent and `<name>`, for content the caller appends itself.
+    static func openElement(_ name: StaticString, indent: Int, to out: inout ByteBuffer) {
+        out.reserve(indent + name.utf8CodeUnitCount + 2)
         for _ in 0..<indent { out.append(0x20) }
         out.append(UInt8(ascii: "<"))
-        out.append(contentsOf: tag)
+        out.append(name)
         out.append(UInt8(ascii: ">"))
-        plain(&out)
+    }
+
+    /// `</name>` and the line's end.
+    static func closeElement(_ name: StaticString, to out: inout ByteBuffer) {
         out.append(UInt8(ascii: "<"))
         out.append(UInt8(ascii: "/"))
-        out.append(contentsOf: tag)
+        out.append(name)
         out.append(UInt8(ascii: ">"))
         out.append(0x0A)
     }
@@ -211,20 +218,19 @@ public enum XMLFormat {
     public static func escapeHTML(_ text: String) -> String {
         var text = text
         guard text.withUTF8({ firstHTMLSpecial(in: $0, from: 0) != nil }) else { return text }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + 16)
+        var out = ByteBuffer(capacity: text.utf8.count + 16)
         appendHTMLEscaped(text, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out.string()
     }
 
     /// ``escapeHTML(_:)`` appended as bytes, the text between entities copied in runs.
-    static func appendHTMLEscaped(_ text: String, to out: inout [UInt8]) {
+    static func appendHTMLEscaped(_ text: String, to out: inout ByteBuffer) {
         var text = text
         text.withUTF8 { bytes in
             var start = 0
             while let index = firstHTMLSpecial(in: bytes, from: start), let entity = entity(bytes[index]) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                out += entity
+                out.append(entity)
                 start = index + 1
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))

@@ -21,6 +21,10 @@ import Testing
                 var bytes: [UInt8] = [0x3D]
                 DecimalText.append(value, scale: scale, to: &bytes)
                 #expect(String(decoding: bytes, as: UTF8.self) == "=" + reference, "\(text) at \(scale), as bytes")
+                var buffer = ByteBuffer()
+                buffer.append(0x3D)
+                DecimalText.append(value, scale: scale, to: &buffer)
+                #expect(buffer.string() == "=" + reference, "\(text) at \(scale), into a buffer")
             }
         }
     }
@@ -34,6 +38,9 @@ import Testing
         var bytes: [UInt8] = []
         DecimalText.append(Decimal(string: value)!, scale: scale, to: &bytes)
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        var buffer = ByteBuffer()
+        DecimalText.append(Decimal(string: value)!, scale: scale, to: &buffer)
+        #expect(buffer.string() == expected)
     }
 
     @Test(arguments: [("9.995", 2, "10.00"), ("-0.004", 2, "0.00"), ("0.5", 0, "1"), ("99.95", 1, "100.0"), ("0", 2, "0.00")])

@@ -56,7 +56,7 @@ import Testing
         for product in products {
             builder.reset()
             #expect(write(product, &builder) == nil)
-            all += builder.bytes
+            all += builder.bytes.array
         }
         return all
     }

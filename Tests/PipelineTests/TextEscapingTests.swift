@@ -1,5 +1,6 @@
 import Testing
 @testable import Load
+import Catalog
 
 /// The byte-level escapers (bit masks instead of comparisons) against plain definitions of the
 /// rules, over every ASCII byte in every position and text with non-ASCII characters.
@@ -39,20 +40,20 @@ import Testing
 
     @Test func xmlBytesFollowTheRule() {
         for text in Self.samples {
-            var bytes: [UInt8] = []
+            var bytes = ByteBuffer()
             XMLFormat.appendEscaped(text, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == Self.referenceXML(text), "\(Array(text.utf8))")
+            #expect(bytes.string() == Self.referenceXML(text), "\(Array(text.utf8))")
             #expect(XMLFormat.escape(text) == Self.referenceXML(text), "\(Array(text.utf8))")
         }
     }
 
     @Test func csvFieldsAreQuotedExactlyWhenTheyMustBe() {
         for text in Self.samples {
-            var bytes: [UInt8] = []
+            var bytes = ByteBuffer()
             CSVFormat.appendField(text, to: &bytes)
             let needs = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
             let expected = needs ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-            #expect(String(decoding: bytes, as: UTF8.self) == expected, "\(Array(text.utf8))")
+            #expect(bytes.string() == expected, "\(Array(text.utf8))")
         }
     }
 
@@ -69,11 +70,12 @@ import Testing
 
     @Test func htmlBytesMatchTheStringEscaper() {
         for text in Self.samples {
-            var bytes: [UInt8] = [0x41]
+            var bytes = ByteBuffer()
+            bytes.append(0x41)
             XMLFormat.appendHTMLEscaped(text, to: &bytes)
             let expected = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-            #expect(String(decoding: bytes, as: UTF8.self) == "A" + expected, "\(Array(text.utf8))")
+            #expect(bytes.string() == "A" + expected, "\(Array(text.utf8))")
             #expect(XMLFormat.escapeHTML(text) == expected, "\(Array(text.utf8))")
         }
     }
