@@ -346,7 +346,7 @@ public struct PipelineRunner: Sendable {
             index = try streaming.indexPages()
             // Products the catalog knows but this run did not find stay in the feeds as out of stock.
             if spec.transform.missingProducts == .outOfStock, let path = catalogPaths.first {
-                carried = try CatalogDatabase(path: path).knownProducts(excluding: Set(index.firstSeen.map { $0 & ((1 << 54) - 1) }))
+                carried = try CatalogDatabase(path: path).knownProducts(excluding: Set(index.firstSeen.keys.map { $0 & ((1 << 54) - 1) }))
             }
         } catch {
             throw RunFailure(message: "cannot read the checkpointed pages or the catalog", underlying: error)

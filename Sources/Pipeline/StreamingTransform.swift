@@ -60,11 +60,34 @@ struct StreamingTransform {
 
     /// Pass 1: products, and the sightings after each one's first.
     struct PageIndex {
-        var firstSeen = Set<Int64>()
+        /// Every row key found, with ``Mark`` bits. Pass 2 sets `written` in place: removing the
+        /// key from a set rehashed the keys after it (with the binary search for later sightings,
+        /// 7 % of the load pass in a profile).
+        var firstSeen: [Int64: UInt8] = [:]
         var later = LaterSightings()
         var keywords: [Int: String] = [:]
         var rows = 0
         var duplicates = 0
+
+        /// What a row key's bits in ``firstSeen`` mean.
+        enum Mark {
+            /// Found again after its first sighting: ``later`` has its other sightings.
+            static let hasLater: UInt8 = 1
+            /// Written by pass 2 (its first sighting was reached).
+            static let written: UInt8 = 2
+        }
+
+        /// Pass 2 reaching a sighting of `key`: whether it is the first one (the key was not yet
+        /// written, and is marked written now) and whether later ones exist. One lookup.
+        mutating func reach(_ key: Int64) -> (isFirst: Bool, hasLater: Bool) {
+            Self.reach(&firstSeen[key])
+        }
+
+        private static func reach(_ marks: inout UInt8?) -> (isFirst: Bool, hasLater: Bool) {
+            guard let found = marks, found & Mark.written == 0 else { return (false, false) }
+            marks = found | Mark.written
+            return (true, found & Mark.hasLater != 0)
+        }
     }
 
     func indexPages() throws -> PageIndex {
@@ -75,7 +98,8 @@ struct StreamingTransform {
             for (offset, id) in ids.enumerated() {
                 index.rows += 1
                 let rowKey = dedupe ? id : Self.pairKey(id, keywordIndex)
-                if !index.firstSeen.insert(rowKey).inserted {
+                if let marks = index.firstSeen.updateValue(0, forKey: rowKey) {
+                    index.firstSeen[rowKey] = marks | PageIndex.Mark.hasLater
                     index.duplicates += 1
                     index.later.append(rowKey, Sighting(keywordIndex: Int32(keywordIndex), page: Int32(pageNo), rank: Int32(offset + 1)))
                 }
@@ -98,7 +122,7 @@ struct StreamingTransform {
     func idsForLinks(_ index: PageIndex) throws -> [Int64] {
         if spec.transform.filters.isEmpty {
             // Every product: the first pass already has them (without a second set).
-            if spec.transform.dedupe { return index.firstSeen.sorted() }
+            if spec.transform.dedupe { return index.firstSeen.keys.sorted() }
             var ids = Set<Int64>()
             try state.forEachPageProductIDs(runID: runID) { _, _, _, pageIDs in ids.formUnion(pageIDs) }
             return ids.sorted()
@@ -139,7 +163,7 @@ struct StreamingTransform {
 
     /// Pass 2: decodes each page once more and writes every sink; the SQLite catalog in one
     /// transaction (committed last of all staging), the files staged beside their targets.
-    /// Consumes `index.firstSeen` (each product leaves it when written), so no copy is made.
+    /// Marks each product in `index.firstSeen` when it is written, so no copy is made.
     func load(
         index: inout PageIndex, carried: [Product], context: RunContext, linksEnabled: Bool, pause: Duration,
         notice: @Sendable (String) -> Void, finalStats: (Outcome) -> [KeywordStat]
@@ -215,13 +239,14 @@ struct StreamingTransform {
                         let productID = wires[offset].productID
                         let rowKey = spec.transform.dedupe ? productID : Self.pairKey(productID, keywordIndex)
                         // Only a product's first sighting is written; later ones are its other keywords.
-                        guard index.firstSeen.remove(rowKey) != nil else { continue }
+                        let reached = index.reach(rowKey)
+                        guard reached.isFirst else { continue }
                         switch Normalizer.product(taking: &wires[offset], hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
                         case .failure(let issue):
                             outcome.issueCount += 1
                             if outcome.issues.count < 20 { outcome.issues.append(issue) }
                         case .success(var product):
-                            for sighting in index.later.of(rowKey) {
+                            for sighting in reached.hasLater ? index.later.of(rowKey) : [] {
                                 product.hits.append(KeywordHit(
                                     keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
                             }
