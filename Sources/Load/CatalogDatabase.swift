@@ -728,7 +728,9 @@ public final class CatalogWriter {
         // product only marked out of stock usually has none).
         var isNew = false, seq: Int64?, id: Int64 = 0
         try rows.bytes.withUnsafeBufferPointer { bytes in
-            for execution in rows.executions {
+            for executionIndex in rows.executions.indices {
+                let execution = rows.executions[executionIndex]
+                let valueRange = rows.valueRange(of: executionIndex)
                 let statement: DirectStatement
                 var seqIndex: Int32?
                 switch execution.statement {
@@ -738,9 +740,9 @@ public final class CatalogWriter {
                 case .price: statement = isNew ? newPrice : price; seqIndex = 5
                 case .link: statement = isNew ? newLink : link; seqIndex = 6
                 }
-                for offset in 0..<Int(execution.valueCount) {
-                    let index = Int32(offset + 1)
-                    switch rows.values[Int(execution.firstValue) + offset] {
+                for valueIndex in valueRange {
+                    let index = Int32(valueIndex - valueRange.lowerBound + 1)
+                    switch rows.values[valueIndex] {
                     case .null: statement.bindNull(index)
                     case .integer(let value): statement.bind(index, value)
                     case .text(let start, let count):

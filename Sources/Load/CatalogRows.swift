@@ -17,10 +17,10 @@ public struct CatalogRows: Sendable {
         case text(offset: Int32, count: Int32)
     }
 
+    /// A statement and where its values start; they run to the next execution's first value.
     struct Execution: Sendable {
         var statement: Statement
         var firstValue: Int32
-        var valueCount: Int32
     }
 
     var bytes: [UInt8] = []
@@ -49,12 +49,16 @@ public struct CatalogRows: Sendable {
     }
 
     mutating func begin(_ statement: Statement) {
-        executions.append(Execution(statement: statement, firstValue: Int32(values.count), valueCount: 0))
+        executions.append(Execution(statement: statement, firstValue: Int32(values.count)))
     }
 
-    private mutating func push(_ value: Value) {
-        values.append(value)
-        executions[executions.count - 1].valueCount += 1
+    // A value only appends: the count of each execution's values is where the next one starts
+    // (counting them here was a write into the executions for every value).
+    private mutating func push(_ value: Value) { values.append(value) }
+
+    /// The values of the execution at `index`.
+    func valueRange(of index: Int) -> Range<Int> {
+        Int(executions[index].firstValue)..<(index + 1 < executions.count ? Int(executions[index + 1].firstValue) : values.count)
     }
 
     mutating func add(_ value: Int64?) { push(value.map(Value.integer) ?? .null) }
