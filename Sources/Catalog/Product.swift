@@ -87,28 +87,6 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     }
 }
 
-/// The main image and the gallery (main image not repeated), plus an optional video.
-public struct ImageSet: Sendable, Hashable, Codable {
-    public var main: String?
-    public var gallery: [String]
-    public var video: String?
-
-    public init(main: String? = nil, gallery: [String] = [], video: String? = nil) {
-        self.main = main
-        self.gallery = gallery
-        self.video = video
-    }
-
-    /// Main image first, then the gallery.
-    public var all: [String] {
-        guard let main else { return gallery }
-        var images = [main]
-        images.reserveCapacity(gallery.count + 1)
-        images += gallery
-        return images
-    }
-}
-
 /// A category with its level (1 = top).
 public struct Category: Sendable, Hashable, Codable {
     public var id: Int64

@@ -48,6 +48,12 @@ struct CSVRowBuilder: ~Copyable {
         bytes.append(contentsOf: value)
     }
 
+    /// The same for a value given as bytes.
+    mutating func plain(_ column: Int, bytes value: UnsafeBufferPointer<UInt8>) {
+        move(to: column)
+        bytes.append(contentsOf: value)
+    }
+
     /// `prefix` and a decimal integer (`ae-1005001`).
     mutating func number(_ column: Int, prefix: StaticString = "", _ value: Int64) {
         move(to: column)

@@ -116,11 +116,24 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(p.originalPrice?.amount, scale: 2)
         rows.add(p.salePrice.currency.rawValue)
         rows.add(p.discount?.points, scale: 0)
-        rows.add(p.images.main)
-        // The gallery, not the product, goes into the closure: capturing the product copies it.
-        let gallery = p.images.gallery
-        rows.addText { CatalogRowEncoder.appendJSONArray(gallery, to: &$0) }
-        rows.add(p.images.video)
+        // The images, not the product, go into the closures: capturing the product copies it.
+        let images = p.images
+        if images.hasMain {
+            rows.addText { out in images.withImage(at: 0) { out.append(contentsOf: $0) } }
+        } else {
+            rows.add(nil as String?)
+        }
+        rows.addText { out in
+            out.append(UInt8(ascii: "["))
+            for index in images.galleryIndices {
+                if index > images.galleryIndices.lowerBound { out.append(UInt8(ascii: ",")) }
+                images.withImage(at: index) { CatalogRowEncoder.appendJSONString($0, to: &out) }
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        images.withVideo { video in
+            if let video { rows.addText { $0.append(contentsOf: video) } } else { rows.add(nil as String?) }
+        }
         rows.add(top?.id)
         rows.add(top?.name)
         rows.add(second?.id)
@@ -171,20 +184,20 @@ public struct CatalogRowEncoder: Sendable {
         out.append(UInt8(ascii: "["))
         for (index, item) in items.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
             var item = item
-            let plain = item.withUTF8 { bytes -> Bool in
-                let special = ByteScan.firstIndex(
-                    in: bytes, wordMayHold: { ByteScan.hasBelow($0, 0x20) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) },
-                    isSpecial: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
-                guard special == nil else { return false }
-                out.append(contentsOf: bytes)
-                return true
-            }
-            if !plain { appendEscaped(item, to: &out) }
-            out.append(UInt8(ascii: "\""))
+            item.withUTF8 { appendJSONString($0, to: &out) }
         }
         out.append(UInt8(ascii: "]"))
+    }
+
+    /// A JSON string: the text in quotes, escaped where it must be.
+    static func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        let special = ByteScan.firstIndex(
+            in: bytes, wordMayHold: { ByteScan.hasBelow($0, 0x20) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) },
+            isSpecial: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+        if special == nil { out.append(contentsOf: bytes) } else { appendEscaped(String(decoding: bytes, as: UTF8.self), to: &out) }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// ``appendJSONArray(_:to:)`` as a String.

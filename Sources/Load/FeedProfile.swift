@@ -170,15 +170,32 @@ public enum FeedValues {
     /// Main image first, capped, each URL made ASCII with `,` and spaces encoded (Google's rule).
     public static func images(_ product: Product, cap: Int) -> [String] {
         var images: [String] = []
-        let set = product.images
-        let taken = min(max(cap, 1), set.gallery.count + (set.main == nil ? 0 : 1))
-        images.reserveCapacity(taken)
-        // Main image, then the gallery, without making the array `ImageSet.all` would.
-        if let main = set.main, let safe = safeURL(main) { images.append(safe) }
-        for url in set.gallery.prefix(set.main == nil ? taken : taken - 1) {
-            if let safe = safeURL(url) { images.append(safe) }
+        forEachImage(product, cap: cap) { url in
+            images.append(String(decoding: url, as: UTF8.self))
+            return true
         }
         return images
+    }
+
+    /// ``images(_:cap:)`` as bytes, without a String or an array per product (feeds write
+    /// millions): from image `start` on, each safe URL in turn until `body` says to stop (`false`).
+    /// Returns the index to go on from.
+    @discardableResult
+    static func forEachImage(_ product: Product, cap: Int, from start: Int = 0, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Int {
+        let set = product.images
+        let end = min(max(cap, 1), set.imageCount)
+        var index = start
+        while index < end {
+            let goOn = set.withImage(at: index) { bytes -> Bool in
+                if isSafeAlready(bytes) { return body(bytes) }
+                // One that cannot be made safe is left out.
+                guard var safe = safeURL(String(decoding: bytes, as: UTF8.self)) else { return true }
+                return safe.withUTF8(body)
+            }
+            index += 1
+            if !goOn { break }
+        }
+        return index
     }
 
     /// An http(s) URL with non-ASCII, spaces, commas and quotes percent-encoded; `nil` otherwise.
@@ -203,19 +220,21 @@ public enum FeedValues {
 
     /// `http(s)://` and only printable ASCII other than `, " < >`: nothing to trim or encode.
     static func isSafeAlready(_ url: String) -> Bool {
-        url.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard bytes.count > 8, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else { return false }
-            let rest = bytes[4] == 0x73 ? 5 : 4
-            guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
-            let mask = unsafeBelow64
-            return ByteScan.firstIndex(
-                in: bytes,
-                wordMayHold: { word in
-                    ByteScan.hasBelow(word, 0x21) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x2C)
-                        || ByteScan.has(word, 0x22) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
-                },
-                isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 > 0x7E }) == nil
-        } ?? false
+        url.utf8.withContiguousStorageIfAvailable(isSafeAlready) ?? false
+    }
+
+    static func isSafeAlready(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 8, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else { return false }
+        let rest = bytes[4] == 0x73 ? 5 : 4
+        guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
+        let mask = unsafeBelow64
+        return ByteScan.firstIndex(
+            in: bytes,
+            wordMayHold: { word in
+                ByteScan.hasBelow(word, 0x21) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x2C)
+                    || ByteScan.has(word, 0x22) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
+            },
+            isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 > 0x7E }) == nil
     }
 
     /// The landing page: the template, the affiliate link, or the AliExpress page.

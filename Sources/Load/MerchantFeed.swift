@@ -65,8 +65,14 @@ public struct MerchantFeedSink: Sink {
     /// Appends the `<item>`; `false` (nothing appended) for a product missing a required field (an image).
     func item(_ product: Product, into buffers: inout ItemBuffers) -> Bool {
         let limits = limits
-        let images = FeedValues.images(product, cap: 1 + limits.additionalImages)
-        guard let image = images.first, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
+        let imageCap = 1 + limits.additionalImages
+        // Where the first image is: an item needs one.
+        var hasImage = false
+        let afterFirstImage = FeedValues.forEachImage(product, cap: imageCap) { _ in
+            hasImage = true
+            return false
+        }
+        guard hasImage, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
         var title = TitleCleaner.clean(product.title)
         let text = ProductText(product)
         // Google's description is written as bytes and cut there; Meta's is stripped of markup first.
@@ -96,8 +102,15 @@ public struct MerchantFeedSink: Sink {
             XMLFormat.closeElement("g:description", to: &buffers.item)
         }
         add("g:link", link)
-        add("g:image_link", image)
-        for extra in images.dropFirst() { add("g:additional_image_link", extra) }
+        var isFirstImage = true
+        FeedValues.forEachImage(product, cap: imageCap, from: afterFirstImage - 1) { url in
+            let name: StaticString = isFirstImage ? "g:image_link" : "g:additional_image_link"
+            isFirstImage = false
+            XMLFormat.openElement(name, indent: 4, to: &buffers.item)
+            XMLFormat.appendEscaped(utf8: url, to: &buffers.item)
+            XMLFormat.closeElement(name, to: &buffers.item)
+            return true
+        }
         add("g:availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
         ByteText.append("    <g:condition>new</g:condition>\n", to: &buffers.item)
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.

@@ -382,7 +382,6 @@ extension ShopifyLayout {
             typealias C = Column
             let title = TitleCleaner.clean(product.title, limit: 255)
             let text = ProductText(product)
-            let images = FeedValues.images(product, cap: cap)
             row.cell(C.title.rawValue, title)
             row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
             var cell = row.begin(C.description.rawValue)
@@ -409,10 +408,12 @@ extension ShopifyLayout {
             row.plain(C.continueSellingWhenOutOfStock.rawValue, "DENY")
             row.plain(C.requiresShipping.rawValue, "TRUE")
             row.plain(C.fulfillmentService.rawValue, "manual")
-            if let main = images.first {
-                row.plain(C.productImageURL.rawValue, main)
+            // The first image on the product's record, the others on records of their own.
+            let afterFirstImage = FeedValues.forEachImage(product, cap: cap) { main in
+                row.plain(C.productImageURL.rawValue, bytes: main)
                 row.plain(C.imagePosition.rawValue, "1")
                 row.built(C.imageAltText.rawValue, limit: 512) { $0.append(contentsOf: title) }
+                return false
             }
             row.plain(C.giftCard.rawValue, "FALSE")
             row.built(C.seoTitle.rawValue, limit: 70) { $0.append(contentsOf: title) }
@@ -428,11 +429,15 @@ extension ShopifyLayout {
                 row.cell(C.googleCustomLabel0.rawValue, lastKeyword.clean)
             }
             row.endRecord()
-            for (offset, image) in images.dropFirst().enumerated() {
-                row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
-                row.plain(C.productImageURL.rawValue, image)
-                row.number(C.imagePosition.rawValue, Int64(offset + 2))
+            let id = product.id
+            var position: Int64 = 1
+            FeedValues.forEachImage(product, cap: cap, from: afterFirstImage) { image in
+                position += 1
+                row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, id)
+                row.plain(C.productImageURL.rawValue, bytes: image)
+                row.number(C.imagePosition.rawValue, position)
                 row.endRecord()
+                return true
             }
             return nil
         }

@@ -1,0 +1,130 @@
+/// The main image and the gallery (main image not repeated), plus an optional video.
+///
+/// The URLs are kept back to back in one buffer. As an optional String, an array and a String
+/// per URL, a product's images were half a dozen allocations, and every copy of the product
+/// (each feed's thread takes one) retained and released each of them: the largest share of the
+/// reference counting on the feeds' threads. Feeds read the URLs as bytes
+/// (``withImage(at:_:)``); the String properties make Strings when asked.
+public struct ImageSet: Sendable, Hashable {
+    /// Empty, or: a flags byte (``Flags``), the URL count (UInt16), each URL's end offset in the
+    /// text (UInt32 each, little-endian), then the URLs' UTF-8 text: main, gallery, video.
+    private var storage: [UInt8] = []
+
+    private enum Flags {
+        static let hasMain: UInt8 = 1, hasVideo: UInt8 = 2
+    }
+
+    public init(main: String? = nil, gallery: [String] = [], video: String? = nil) {
+        set(main: main, gallery: gallery, video: video)
+    }
+
+    private mutating func set(main: String?, gallery: [String], video: String?) {
+        let count = gallery.count + (main == nil ? 0 : 1) + (video == nil ? 0 : 1)
+        guard count > 0 else {
+            storage = []
+            return
+        }
+        precondition(count <= Int(UInt16.max), "too many images")
+        var textLength = gallery.reduce(0) { $0 + $1.utf8.count }
+        textLength += (main?.utf8.count ?? 0) + (video?.utf8.count ?? 0)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(3 + 4 * count + textLength)
+        bytes.append((main == nil ? 0 : Flags.hasMain) | (video == nil ? 0 : Flags.hasVideo))
+        bytes.append(UInt8(truncatingIfNeeded: count))
+        bytes.append(UInt8(truncatingIfNeeded: count >> 8))
+        var end = 0
+        func addEnd(_ url: String) {
+            end += url.utf8.count
+            precondition(end <= Int(UInt32.max), "image URLs too long")
+            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: end >> shift)) }
+        }
+        if let main { addEnd(main) }
+        for url in gallery { addEnd(url) }
+        if let video { addEnd(video) }
+        if let main { bytes.append(contentsOf: main.utf8) }
+        for url in gallery { bytes.append(contentsOf: url.utf8) }
+        if let video { bytes.append(contentsOf: video.utf8) }
+        storage = bytes
+    }
+
+    private var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
+
+    private var urlCount: Int { storage.isEmpty ? 0 : Int(storage[1]) | Int(storage[2]) << 8 }
+
+    /// Whether there is a main image (then image 0 of ``withImage(at:_:)``).
+    public var hasMain: Bool { flags & Flags.hasMain != 0 }
+
+    public var hasVideo: Bool { flags & Flags.hasVideo != 0 }
+
+    /// The main image (when there is one) and the gallery: what feeds list.
+    public var imageCount: Int { urlCount - (hasVideo ? 1 : 0) }
+
+    /// Where the gallery is among the images of ``withImage(at:_:)``.
+    public var galleryIndices: Range<Int> { (hasMain ? 1 : 0)..<imageCount }
+
+    /// The bytes of URL `index` of all the stored ones (main, gallery, video).
+    private func withURL<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { all in
+            let count = urlCount
+            func end(_ i: Int) -> Int {
+                let at = 3 + 4 * i
+                return Int(all[at]) | Int(all[at + 1]) << 8 | Int(all[at + 2]) << 16 | Int(all[at + 3]) << 24
+            }
+            let text = 3 + 4 * count
+            let start = index == 0 ? 0 : end(index - 1)
+            return try body(UnsafeBufferPointer(rebasing: all[(text + start)..<(text + end(index))]))
+        }
+    }
+
+    private func string(_ index: Int) -> String { withURL(index) { String(decoding: $0, as: UTF8.self) } }
+
+    /// The UTF-8 bytes of image `index` (0 is the main image when there is one, then the gallery),
+    /// below ``imageCount``.
+    public func withImage<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        precondition(index >= 0 && index < imageCount, "image index out of range")
+        return try withURL(index, body)
+    }
+
+    /// The video URL's UTF-8 bytes; `nil` without a video.
+    public func withVideo<R>(_ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        hasVideo ? try withURL(urlCount - 1, body) : try body(nil)
+    }
+
+    public var main: String? {
+        get { hasMain ? string(0) : nil }
+        set { set(main: newValue, gallery: gallery, video: video) }
+    }
+
+    public var gallery: [String] {
+        get { galleryIndices.map(string) }
+        set { set(main: main, gallery: newValue, video: video) }
+    }
+
+    public var video: String? {
+        get { hasVideo ? string(urlCount - 1) : nil }
+        set { set(main: main, gallery: gallery, video: newValue) }
+    }
+
+    /// Main image first, then the gallery.
+    public var all: [String] { (0..<imageCount).map(string) }
+}
+
+extension ImageSet: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case main, gallery, video
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            main: try container.decodeIfPresent(String.self, forKey: .main), gallery: try container.decode([String].self, forKey: .gallery),
+            video: try container.decodeIfPresent(String.self, forKey: .video))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(main, forKey: .main)
+        try container.encode(gallery, forKey: .gallery)
+        try container.encodeIfPresent(video, forKey: .video)
+    }
+}
