@@ -18,33 +18,50 @@ public struct ImageSet: Sendable, Hashable {
         set(main: main, gallery: gallery, video: video)
     }
 
+    /// The same from UTF-8 bytes.
+    public init(main: UnsafeBufferPointer<UInt8>?, gallery: [UnsafeBufferPointer<UInt8>], video: UnsafeBufferPointer<UInt8>?) {
+        storage = Self.pack(main: main, gallery: gallery, video: video)
+    }
+
     private mutating func set(main: String?, gallery: [String], video: String?) {
-        let count = gallery.count + (main == nil ? 0 : 1) + (video == nil ? 0 : 1)
-        guard count > 0 else {
-            storage = []
-            return
+        var text: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        for url in (main.map { [$0] } ?? []) + gallery + (video.map { [$0] } ?? []) {
+            let start = text.count
+            text.append(contentsOf: url.utf8)
+            ranges.append(start..<text.count)
         }
+        storage = text.withUnsafeBufferPointer { all -> [UInt8] in
+            var urls = ranges.map { UnsafeBufferPointer(rebasing: all[$0]) }[...]
+            let mainBytes = main == nil ? nil : urls.popFirst()
+            let videoBytes = video == nil ? nil : urls.popLast()
+            return Self.pack(main: mainBytes, gallery: Array(urls), video: videoBytes)
+        }
+    }
+
+    private static func pack(main: UnsafeBufferPointer<UInt8>?, gallery: [UnsafeBufferPointer<UInt8>], video: UnsafeBufferPointer<UInt8>?) -> [UInt8] {
+        let count = gallery.count + (main == nil ? 0 : 1) + (video == nil ? 0 : 1)
+        guard count > 0 else { return [] }
         precondition(count <= Int(UInt16.max), "too many images")
-        var textLength = gallery.reduce(0) { $0 + $1.utf8.count }
-        textLength += (main?.utf8.count ?? 0) + (video?.utf8.count ?? 0)
+        let textLength = gallery.reduce(0) { $0 + $1.count } + (main?.count ?? 0) + (video?.count ?? 0)
+        precondition(textLength <= Int(UInt32.max), "image URLs too long")
         var bytes: [UInt8] = []
         bytes.reserveCapacity(3 + 4 * count + textLength)
         bytes.append((main == nil ? 0 : Flags.hasMain) | (video == nil ? 0 : Flags.hasVideo))
         bytes.append(UInt8(truncatingIfNeeded: count))
         bytes.append(UInt8(truncatingIfNeeded: count >> 8))
         var end = 0
-        func addEnd(_ url: String) {
-            end += url.utf8.count
-            precondition(end <= Int(UInt32.max), "image URLs too long")
+        func addEnd(_ url: UnsafeBufferPointer<UInt8>) {
+            end += url.count
             for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: end >> shift)) }
         }
         if let main { addEnd(main) }
         for url in gallery { addEnd(url) }
         if let video { addEnd(video) }
-        if let main { bytes.append(contentsOf: main.utf8) }
-        for url in gallery { bytes.append(contentsOf: url.utf8) }
-        if let video { bytes.append(contentsOf: video.utf8) }
-        storage = bytes
+        if let main { bytes.append(contentsOf: main) }
+        for url in gallery { bytes.append(contentsOf: url) }
+        if let video { bytes.append(contentsOf: video) }
+        return bytes
     }
 
     private var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
@@ -126,5 +143,85 @@ extension ImageSet: Codable {
         try container.encodeIfPresent(main, forKey: .main)
         try container.encode(gallery, forKey: .gallery)
         try container.encodeIfPresent(video, forKey: .video)
+    }
+}
+
+/// A product's images as the gateway lists them (`product_main_image_url`,
+/// `product_small_image_urls`, `product_video_url`), collected as bytes and made into an
+/// ``ImageSet``: the main image is the listed one or else the first small one; the gallery is the
+/// small images without the main one or repeats, in order. The decoder collects them straight
+/// from a page's bytes (one buffer reused from product to product, no String per URL).
+public struct GatewayImages: Sendable {
+    private var text: [UInt8] = []
+    /// Where each small image is in `text`.
+    private var smalls: [Range<Int>] = []
+    private var main: Range<Int>?
+    private var video: Range<Int>?
+
+    public init() {
+        text.reserveCapacity(1024)
+        smalls.reserveCapacity(16)
+    }
+
+    /// Starts the next product (the storage is kept).
+    public mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        smalls.removeAll(keepingCapacity: true)
+        main = nil
+        video = nil
+    }
+
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let start = text.count
+        text.append(contentsOf: bytes)
+        return start..<text.count
+    }
+
+    /// Forgets the small images so far (a list given again replaces the first).
+    public mutating func removeSmall() { smalls.removeAll(keepingCapacity: true) }
+
+    public mutating func setMain(_ bytes: UnsafeBufferPointer<UInt8>) { main = add(bytes) }
+
+    public mutating func setVideo(_ bytes: UnsafeBufferPointer<UInt8>) { video = add(bytes) }
+
+    public mutating func addSmall(_ bytes: UnsafeBufferPointer<UInt8>) { smalls.append(add(bytes)) }
+
+    public mutating func setMain(_ url: String) {
+        var url = url
+        url.withUTF8 { setMain($0) }
+    }
+
+    public mutating func setVideo(_ url: String) {
+        var url = url
+        url.withUTF8 { setVideo($0) }
+    }
+
+    public mutating func addSmall(_ url: String) {
+        var url = url
+        url.withUTF8 { addSmall($0) }
+    }
+
+    /// The images: main, the gallery without the main one or repeats, the video.
+    public func make() -> ImageSet {
+        text.withUnsafeBufferPointer { all in
+            func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: all[range]) }
+            // Equal as Strings are: the same bytes, or (both non-ASCII) canonically equivalent.
+            func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+                if bytes(a).elementsEqual(bytes(b)) { return true }
+                guard bytes(a).contains(where: { $0 >= 0x80 }) && bytes(b).contains(where: { $0 >= 0x80 }) else { return false }
+                return String(decoding: bytes(a), as: UTF8.self) == String(decoding: bytes(b), as: UTF8.self)
+            }
+            // The main image and the gallery are small images themselves or text of their own.
+            var main = main
+            if main == nil { main = smalls.first }
+            var gallery: [Range<Int>] = []
+            gallery.reserveCapacity(smalls.count)
+            for url in smalls {
+                if let main, same(url, main) { continue }
+                if gallery.contains(where: { same($0, url) }) { continue }
+                gallery.append(url)
+            }
+            return ImageSet(main: main.map(bytes), gallery: gallery.map(bytes), video: video.map(bytes))
+        }
     }
 }

@@ -23,6 +23,8 @@ public enum FastProductDecoder {
         let bytes: UnsafeBufferPointer<UInt8>
         var i = 0
         var catalogFieldsOnly = false
+        /// In catalog mode, the product's image URLs, straight from the bytes.
+        var images = GatewayImages()
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -431,13 +433,64 @@ public enum FastProductDecoder {
             return nil
         }
 
+        enum ImageKind {
+            case main, small, video
+        }
+
+        /// An image URL into ``images``, from the bytes when it has no escapes. A null or empty
+        /// main image or video is none (as ``optionalString()`` reads them); a small image must be a string.
+        mutating func image(_ kind: ImageKind) -> Bool {
+            if kind != .small && isNull() { return true }
+            func add(_ url: UnsafeBufferPointer<UInt8>, to images: inout GatewayImages) {
+                switch kind {
+                case .main: if !url.isEmpty { images.setMain(url) }
+                case .video: if !url.isEmpty { images.setVideo(url) }
+                case .small: images.addSmall(url)
+                }
+            }
+            let start = i
+            if let range = plainStringBytes() {
+                add(UnsafeBufferPointer(rebasing: bytes[range]), to: &images)
+                return true
+            }
+            i = start
+            guard var text = string() else { return false }
+            text.withUTF8 { add($0, to: &images) }
+            return true
+        }
+
+        /// `{"string": [...]}` of small image URLs.
+        mutating func smallImageList(_ each: (inout Scanner) -> Bool) -> Bool {
+            object { s, _ in
+                guard s.take(0x5B) else { return false }
+                if s.take(0x5D) { return true }
+                while true {
+                    guard each(&s) else { return false }
+                    if s.take(0x2C) { continue }
+                    return s.take(0x5D)
+                }
+            }
+        }
+
         mutating func product() -> WireProduct? {
             var p = WireProduct(productID: 0)
             var hasID = false
             let names = Field.byLength
+            if catalogFieldsOnly { images.removeAll() }
             let ok = object { s, key in
                 let field = s.field(key, in: names)
-                if s.catalogFieldsOnly, let field, field.isUnusedByCatalog { return s.skip() }
+                if s.catalogFieldsOnly, let field {
+                    if field.isUnusedByCatalog { return s.skip() }
+                    switch field {
+                    case .productMainImageURL: return s.image(.main)
+                    case .productVideoURL: return s.image(.video)
+                    case .productSmallImageURLs:
+                        // A repeated key replaces the list, as it does below.
+                        s.images.removeSmall()
+                        return s.smallImageList { $0.image(.small) }
+                    default: break
+                    }
+                }
                 switch field {
                 case .productID: guard let v = s.integer() else { return false }; p.productID = v; hasID = true
                 case .skuID: guard let v = s.integer() else { return false }; p.skuID = v
@@ -476,15 +529,10 @@ public enum FastProductDecoder {
                 case .evaluateRate: guard let v = s.percentage() else { return false }; p.evaluateRate = v
                 case .productSmallImageURLs:
                     var urls: [String] = []
-                    guard s.object({ s, _ in
-                        guard s.take(0x5B) else { return false }
-                        if s.take(0x5D) { return true }
-                        while true {
-                            guard let url = s.string() else { return false }
-                            urls.append(url)
-                            if s.take(0x2C) { continue }
-                            return s.take(0x5D)
-                        }
+                    guard s.smallImageList({ s in
+                        guard let url = s.string() else { return false }
+                        urls.append(url)
+                        return true
                     }) else { return false }
                     p.smallImageURLs = urls
                 case .promoCodeInfo: return false
@@ -492,7 +540,9 @@ public enum FastProductDecoder {
                 }
                 return true
             }
-            return ok && hasID ? p : nil
+            guard ok && hasID else { return nil }
+            if catalogFieldsOnly { p.images = images.make() }
+            return p
         }
     }
 }

@@ -45,6 +45,9 @@ public struct WireProduct: Decodable, Sendable, Hashable {
     public var shipToDays: String?
     public var platformProductType: String?
     public var promoCode: PromoCodeInfo?
+    /// The images already made into the product's ``ImageSet`` (the fast decoder's catalog
+    /// mode, which then leaves `mainImageURL`, `smallImageURLs` and `videoURL` empty).
+    public var images: ImageSet?
 
     public init(productID: Int64) {
         self.productID = productID

@@ -59,24 +59,20 @@ public enum Normalizer {
         var categories: [Category] = []
         if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName.take() ?? "", level: 1)) }
         if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName.take() ?? "", level: 2)) }
-        var gallery: [String] = []
-        swap(&gallery, &wire.smallImageURLs)
-        let main = wire.mainImageURL.take() ?? gallery.first
-        // The gallery is the small images without the main one or repeats, in order, made in
-        // place. A handful of images: a linear check is cheaper than a set per product.
-        var kept = 0
-        for index in gallery.indices {
-            let url = gallery[index]
-            guard url != main && !gallery[..<kept].contains(url) else { continue }
-            if kept != index { gallery.swapAt(kept, index) }
-            kept += 1
-        }
-        gallery.removeLast(gallery.count - kept)
+        // The fast decoder packs them as it reads the page; the Codable path gives Strings.
+        let images = wire.images.take() ?? {
+            var collected = GatewayImages()
+            if let main = wire.mainImageURL.take() { collected.setMain(main) }
+            for url in wire.smallImageURLs { collected.addSmall(url) }
+            wire.smallImageURLs = []
+            if let video = wire.videoURL.take() { collected.setVideo(video) }
+            return collected.make()
+        }()
         let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName.take(), url: wire.shopURL.take()) }
         var product = Product(
             id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
             salePrice: sale, originalPrice: original, discount: wire.discount,
-            images: ImageSet(main: main, gallery: gallery, video: wire.videoURL.take()), categories: categories, shop: shop,
+            images: images, categories: categories, shop: shop,
             commission: Commission(rate: wire.commissionRate, hotRate: wire.hotProductCommissionRate),
             rating: wire.evaluateRate, volume30d: wire.lastestVolume, hits: [hit])
         product.shippingDays = wire.shipToDays.flatMap(shippingDays(in:))

@@ -34,7 +34,7 @@ struct ImageSetTests {
         set.main = "https://a.example/new.jpg"
         #expect(set.all == ["https://a.example/new.jpg", "https://a.example/g1.jpg", "https://a.example/g2.jpg"])
         #expect(set.video == nil)
-        #expect(ImageSet() == ImageSet(main: nil, gallery: [], video: nil))
+        #expect(ImageSet() == ImageSet(main: nil as String?, gallery: [String](), video: nil))
         #expect(ImageSet().imageCount == 0)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Catalog
 import OpenPlatform
 import Sandbox
 import Testing
@@ -30,7 +31,8 @@ import Testing
         #expect(!fast.products.isEmpty)
     }
 
-    /// Catalog mode is the full decode with exactly the fields a catalog run never reads left out.
+    /// Catalog mode is the full decode with exactly the fields a catalog run never reads left
+    /// out, and the images packed.
     @Test(arguments: [
         ("product.query--matzati-ils-a", "aliexpress.affiliate.product.query"),
         ("hotproduct.query--matzati-cat44-en", "aliexpress.affiliate.hotproduct.query"),
@@ -51,6 +53,15 @@ import Testing
             p.targetAppSalePriceCurrency = nil
             p.taxRate = nil
             p.relevantMarketCommissionRate = nil
+            // The images come packed, as the Normalizer would pack the full decode's.
+            var images = GatewayImages()
+            if let main = p.mainImageURL { images.setMain(main) }
+            for url in p.smallImageURLs { images.addSmall(url) }
+            if let video = p.videoURL { images.setVideo(video) }
+            p.images = images.make()
+            p.mainImageURL = nil
+            p.smallImageURLs = []
+            p.videoURL = nil
             return p
         }
         #expect(catalog.products == expected)
