@@ -1,3 +1,5 @@
+import Foundation
+
 /// The main image and the gallery (main image not repeated), plus an optional video.
 ///
 /// The URLs are kept back to back in one buffer. As an optional String, an array and a String
@@ -45,23 +47,24 @@ public struct ImageSet: Sendable, Hashable {
         precondition(count <= Int(UInt16.max), "too many images")
         let textLength = gallery.reduce(0) { $0 + $1.count } + (main?.count ?? 0) + (video?.count ?? 0)
         precondition(textLength <= Int(UInt32.max), "image URLs too long")
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(3 + 4 * count + textLength)
-        bytes.append((main == nil ? 0 : Flags.hasMain) | (video == nil ? 0 : Flags.hasVideo))
-        bytes.append(UInt8(truncatingIfNeeded: count))
-        bytes.append(UInt8(truncatingIfNeeded: count >> 8))
-        var end = 0
-        func addEnd(_ url: UnsafeBufferPointer<UInt8>) {
-            end += url.count
-            for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: end >> shift)) }
+        // Written in place: the load pass packs every product's images.
+        return [UInt8](unsafeUninitializedCapacity: 3 + 4 * count + textLength) { out, initialized in
+            out[0] = (main == nil ? 0 : Flags.hasMain) | (video == nil ? 0 : Flags.hasVideo)
+            out[1] = UInt8(truncatingIfNeeded: count)
+            out[2] = UInt8(truncatingIfNeeded: count >> 8)
+            var endAt = 3, textAt = 3 + 4 * count, end = 0
+            func add(_ url: UnsafeBufferPointer<UInt8>) {
+                end += url.count
+                for shift in 0..<4 { out[endAt + shift] = UInt8(truncatingIfNeeded: end >> (8 * shift)) }
+                endAt += 4
+                if let source = url.baseAddress { (out.baseAddress! + textAt).initialize(from: source, count: url.count) }
+                textAt += url.count
+            }
+            if let main { add(main) }
+            for url in gallery { add(url) }
+            if let video { add(video) }
+            initialized = textAt
         }
-        if let main { addEnd(main) }
-        for url in gallery { addEnd(url) }
-        if let video { addEnd(video) }
-        if let main { bytes.append(contentsOf: main) }
-        for url in gallery { bytes.append(contentsOf: url) }
-        if let video { bytes.append(contentsOf: video) }
-        return bytes
     }
 
     private var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
@@ -154,9 +157,16 @@ extension ImageSet: Codable {
 public struct GatewayImages: Sendable {
     private var text: [UInt8] = []
     /// Where each small image is in `text`.
-    private var smalls: [Range<Int>] = []
-    private var main: Range<Int>?
+    private var smalls: [Span] = []
+    private var main: Span?
     private var video: Range<Int>?
+
+    /// Where a URL is in `text`, and whether it is all ASCII (then only the same bytes are the
+    /// same URL: Strings compare other text by canonical equivalence).
+    private struct Span: Sendable {
+        var range: Range<Int>
+        var isASCII: Bool
+    }
 
     public init() {
         text.reserveCapacity(1024)
@@ -171,10 +181,11 @@ public struct GatewayImages: Sendable {
         video = nil
     }
 
-    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Span {
         let start = text.count
         text.append(contentsOf: bytes)
-        return start..<text.count
+        let isASCII = ByteScan.firstIndex(in: bytes, wordMayHold: ByteScan.hasHigh, isSpecial: { $0 >= 0x80 }) == nil
+        return Span(range: start..<text.count, isASCII: isASCII)
     }
 
     /// Forgets the small images so far (a list given again replaces the first).
@@ -182,7 +193,7 @@ public struct GatewayImages: Sendable {
 
     public mutating func setMain(_ bytes: UnsafeBufferPointer<UInt8>) { main = add(bytes) }
 
-    public mutating func setVideo(_ bytes: UnsafeBufferPointer<UInt8>) { video = add(bytes) }
+    public mutating func setVideo(_ bytes: UnsafeBufferPointer<UInt8>) { video = add(bytes).range }
 
     public mutating func addSmall(_ bytes: UnsafeBufferPointer<UInt8>) { smalls.append(add(bytes)) }
 
@@ -206,22 +217,24 @@ public struct GatewayImages: Sendable {
         text.withUnsafeBufferPointer { all in
             func bytes(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: all[range]) }
             // Equal as Strings are: the same bytes, or (both non-ASCII) canonically equivalent.
-            func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-                if bytes(a).elementsEqual(bytes(b)) { return true }
-                guard bytes(a).contains(where: { $0 >= 0x80 }) && bytes(b).contains(where: { $0 >= 0x80 }) else { return false }
-                return String(decoding: bytes(a), as: UTF8.self) == String(decoding: bytes(b), as: UTF8.self)
+            func same(_ a: Span, _ b: Span) -> Bool {
+                if a.range.count == b.range.count, let base = all.baseAddress,
+                    memcmp(base + a.range.lowerBound, base + b.range.lowerBound, a.range.count) == 0 {
+                    return true
+                }
+                guard !a.isASCII && !b.isASCII else { return false }
+                return String(decoding: bytes(a.range), as: UTF8.self) == String(decoding: bytes(b.range), as: UTF8.self)
             }
             // The main image and the gallery are small images themselves or text of their own.
-            var main = main
-            if main == nil { main = smalls.first }
-            var gallery: [Range<Int>] = []
+            let main = main ?? smalls.first
+            var gallery: [Span] = []
             gallery.reserveCapacity(smalls.count)
             for url in smalls {
                 if let main, same(url, main) { continue }
                 if gallery.contains(where: { same($0, url) }) { continue }
                 gallery.append(url)
             }
-            return ImageSet(main: main.map(bytes), gallery: gallery.map(bytes), video: video.map(bytes))
+            return ImageSet(main: main.map { bytes($0.range) }, gallery: gallery.map { bytes($0.range) }, video: video.map(bytes))
         }
     }
 }
