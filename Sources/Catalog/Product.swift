@@ -6,8 +6,15 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     public var id: Int64
     public var skuID: Int64?
     public var title: String
-    /// The canonical item URL, `https://www.aliexpress.com/item/<id>.html`.
-    public var detailURL: String
+    /// The item page: the canonical `https://www.aliexpress.com/item/<id>.html`, made from the id
+    /// when asked, or another one kept with the product (one read back from an older catalog).
+    public var detailURL: String {
+        get { otherDetailURL ?? Product.canonicalURL(id: id) }
+        set { otherDetailURL = newValue == Product.canonicalURL(id: id) ? nil : newValue }
+    }
+    /// A detail URL other than the canonical one. The canonical one is not kept: every product
+    /// had a String of its own for it, made by the load pass and retained by each feed's thread.
+    private var otherDetailURL: String?
     public var salePrice: Money
     /// The price before discount, when the gateway gave one.
     public var originalPrice: Money?
@@ -34,7 +41,7 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     public var availability: Availability = .inStock
 
     public init(
-        id: Int64, skuID: Int64? = nil, title: String, detailURL: String, salePrice: Money, originalPrice: Money? = nil,
+        id: Int64, skuID: Int64? = nil, title: String, detailURL: String? = nil, salePrice: Money, originalPrice: Money? = nil,
         discount: Percentage? = nil, images: ImageSet = ImageSet(), categories: [Category] = [], shop: Shop? = nil,
         commission: Commission = Commission(), rating: Percentage? = nil, volume30d: Int? = nil, hits: [KeywordHit] = [],
         affiliateLink: AffiliateLink? = nil
@@ -42,7 +49,6 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
         self.id = id
         self.skuID = skuID
         self.title = title
-        self.detailURL = detailURL
         self.salePrice = salePrice
         self.originalPrice = originalPrice
         self.discount = discount
@@ -54,17 +60,37 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
         self.volume30d = volume30d
         self.hits = hits
         self.affiliateLink = affiliateLink
+        if let detailURL { self.detailURL = detailURL }
     }
 
     /// The canonical item URL for a product id: what `link.generate` is given.
     public static func canonicalURL(id: Int64) -> String {
-        // On bytes: every product gets one, and interpolation cost about as much as decoding the
-        // product's prices.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(60)
-        ByteText.appendInteger(id, to: &bytes, prefix: "https://www.aliexpress.com/item/")
-        ByteText.append(".html", to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        withCanonicalURL(id: id) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The canonical item URL's UTF-8 bytes, on the stack (interpolation cost about as much as
+    /// decoding the product's prices).
+    static func withCanonicalURL<R>(id: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let prefix: StaticString = "https://www.aliexpress.com/item/", suffix: StaticString = ".html"
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            var count = 0
+            func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+                for byte in bytes {
+                    buffer[count] = byte
+                    count += 1
+                }
+            }
+            add(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            ByteText.withDigits(of: id) { add($0) }
+            add(UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
+            return try body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    /// The detail URL's UTF-8 bytes, without making a String for the canonical one.
+    public func withDetailURL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        guard var other = otherDetailURL else { return try Self.withCanonicalURL(id: id, body) }
+        return try other.withUTF8(body)
     }
 
     /// What the storefront charges: the priced retail price, or the AliExpress sale price.
@@ -76,6 +102,11 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
         guard let original = originalPrice, original.currency == salePrice.currency,
               DecimalText.isGreater(original.amount, than: salePrice.amount) else { return nil }
         return original
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, skuID, title, otherDetailURL = "detailURL", salePrice, originalPrice, discount, images, categories, shop, commission
+        case rating, volume30d, hits, affiliateLink, pricing, shippingDays, availability
     }
 
     /// The keywords it was found under, without repeats, in first-found order.

@@ -111,7 +111,7 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(p.id)
         rows.add(p.skuID)
         rows.add(p.title)
-        rows.add(p.detailURL)
+        p.withDetailURL { url in rows.addText { $0.append(contentsOf: url) } }
         rows.add(p.salePrice.amount, scale: 2)
         rows.add(p.originalPrice?.amount, scale: 2)
         rows.add(p.salePrice.currency.rawValue)

@@ -72,7 +72,11 @@ public struct MerchantFeedSink: Sink {
             hasImage = true
             return false
         }
-        guard hasImage, let link = FeedValues.safeURL(FeedValues.link(product, options: options)) else { return false }
+        // The product's own page (the usual landing page without links) is written from its
+        // bytes: the canonical one is never made as a String.
+        let ownPage = options.linkTemplate == nil && product.affiliateLink == nil && product.withDetailURL(FeedValues.isSafeAlready)
+        let link = ownPage ? nil : FeedValues.safeURL(FeedValues.link(product, options: options))
+        guard hasImage, ownPage || link != nil else { return false }
         var title = TitleCleaner.clean(product.title)
         let text = ProductText(product)
         // Google's description is written as bytes and cut there; Meta's is stripped of markup first.
@@ -101,7 +105,13 @@ public struct MerchantFeedSink: Sink {
             buffers.description.withUnsafeBufferPointer { XMLFormat.appendEscaped(utf8: $0, to: &buffers.item) }
             XMLFormat.closeElement("g:description", to: &buffers.item)
         }
-        add("g:link", link)
+        if let link {
+            add("g:link", link)
+        } else {
+            XMLFormat.openElement("g:link", indent: 4, to: &buffers.item)
+            product.withDetailURL { XMLFormat.appendEscaped(utf8: $0, to: &buffers.item) }
+            XMLFormat.closeElement("g:link", to: &buffers.item)
+        }
         var isFirstImage = true
         FeedValues.forEachImage(product, cap: imageCap, from: afterFirstImage - 1) { url in
             let name: StaticString = isFirstImage ? "g:image_link" : "g:additional_image_link"

@@ -70,7 +70,7 @@ public enum Normalizer {
         }()
         let shop = wire.shopID.map { Shop(id: $0, name: wire.shopName.take(), url: wire.shopURL.take()) }
         var product = Product(
-            id: wire.productID, skuID: wire.skuID, title: title, detailURL: Product.canonicalURL(id: wire.productID),
+            id: wire.productID, skuID: wire.skuID, title: title,
             salePrice: sale, originalPrice: original, discount: wire.discount,
             images: images, categories: categories, shop: shop,
             commission: Commission(rate: wire.commissionRate, hotRate: wire.hotProductCommissionRate),
