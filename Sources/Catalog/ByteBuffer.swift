@@ -42,6 +42,14 @@ public struct ByteBuffer: ~Copyable {
         length += 1
     }
 
+    /// `count` copies of `byte`.
+    @inlinable public mutating func append(repeating byte: UInt8, count: Int) {
+        guard count > 0 else { return }
+        reserve(count)
+        (base + length).initialize(repeating: byte, count: count)
+        length += count
+    }
+
     @inlinable public mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)

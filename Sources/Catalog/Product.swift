@@ -73,19 +73,23 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     static func withCanonicalURL<R>(id: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let prefix: StaticString = "https://www.aliexpress.com/item/", suffix: StaticString = ".html"
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            // At most 32 + 20 + 5 bytes.
+            guard let base = buffer.baseAddress else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
             var count = 0
             func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-                for byte in bytes {
-                    buffer[count] = byte
-                    count += 1
-                }
+                guard let source = bytes.baseAddress else { return }
+                (base + count).initialize(from: source, count: bytes.count)
+                count += bytes.count
             }
             add(UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
             ByteText.withDigits(of: id) { add($0) }
             add(UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
-            return try body(UnsafeBufferPointer(rebasing: buffer[..<count]))
+            return try body(UnsafeBufferPointer(start: base, count: count))
         }
     }
+
+    /// Whether the detail URL is the canonical one (which is always a safe URL).
+    public var hasCanonicalDetailURL: Bool { otherDetailURL == nil }
 
     /// The detail URL's UTF-8 bytes, without making a String for the canonical one.
     public func withDetailURL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

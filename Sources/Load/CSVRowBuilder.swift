@@ -25,7 +25,7 @@ struct CSVRowBuilder: ~Copyable {
 
     private mutating func move(to column: Int) {
         assert(column >= commas, "cells out of column order")
-        for _ in commas..<column { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(repeating: UInt8(ascii: ","), count: column - commas)
         commas = column
     }
 

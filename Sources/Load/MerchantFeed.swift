@@ -74,7 +74,8 @@ public struct MerchantFeedSink: Sink {
         }
         // The product's own page (the usual landing page without links) is written from its
         // bytes: the canonical one is never made as a String.
-        let ownPage = options.linkTemplate == nil && product.affiliateLink == nil && product.withDetailURL(FeedValues.isSafeAlready)
+        let ownPage = options.linkTemplate == nil && product.affiliateLink == nil
+            && (product.hasCanonicalDetailURL || product.withDetailURL(FeedValues.isSafeAlready))
         let link = ownPage ? nil : FeedValues.safeURL(FeedValues.link(product, options: options))
         guard hasImage, ownPage || link != nil else { return false }
         var title = TitleCleaner.clean(product.title)

@@ -198,8 +198,7 @@ public enum XMLFormat {
 
     /// The indent and `<name>`, for content the caller appends itself.
     static func openElement(_ name: StaticString, indent: Int, to out: inout ByteBuffer) {
-        out.reserve(indent + name.utf8CodeUnitCount + 2)
-        for _ in 0..<indent { out.append(0x20) }
+        out.append(repeating: 0x20, count: indent)
         out.append(UInt8(ascii: "<"))
         out.append(name)
         out.append(UInt8(ascii: ">"))

@@ -53,6 +53,9 @@ struct ByteBufferTests {
         var other = ByteBuffer()
         other.append(contentsOf: buffer, from: 3)
         #expect(other.string() == "fab")
+        buffer.append(repeating: UInt8(ascii: ","), count: 3)
+        buffer.append(repeating: UInt8(ascii: "!"), count: 0)
+        #expect(buffer.string() == "Prefab,,,")
         buffer.removeAll()
         let emptied = buffer.isEmpty
         #expect(emptied)
