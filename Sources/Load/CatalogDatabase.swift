@@ -695,7 +695,12 @@ public final class CatalogWriter {
         newLink.bind(7, context.runID)
         connection = db.sqliteConnection
         unavailable = DirectStatement(try db.makeStatement(sql: "UPDATE products SET availability = 'out_of_stock' WHERE id = ?"))
-        encoder = CatalogRowEncoder(now: now, runID: context.runID)
+        encoder = CatalogRowEncoder()
+        // `first_seen`, `last_seen` and `last_run`, the same for every product of the run: bound
+        // once (a binding stays through each reset), not packed and bound again per product.
+        upsert.bind(23, now)
+        upsert.bind(24, now)
+        upsert.bind(25, context.runID)
     }
 
     /// Writes one product's rows.

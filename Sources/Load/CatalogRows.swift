@@ -92,9 +92,9 @@ public struct CatalogRows: Sendable {
 }
 
 /// Turns products into ``CatalogRows``: the rows ``CatalogWriter`` writes for each product.
+/// What is the same for every product of the run (its time, its id) is not in the rows: the
+/// writer binds it once.
 public struct CatalogRowEncoder: Sendable {
-    let now: String
-    let runID: String
 
     public func append(_ p: Product, to rows: inout CatalogRows) {
         if p.availability == .outOfStock && p.hits.isEmpty {
@@ -145,9 +145,6 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(p.commission.hotRate?.points, scale: 1)
         rows.add(p.rating?.points, scale: 1)
         rows.add(p.volume30d)
-        rows.add(now)
-        rows.add(now)
-        rows.add(runID)
         let id = p.id
         func keywordRow(_ word: String, _ hit: KeywordHit) {
             rows.begin(.keyword)
