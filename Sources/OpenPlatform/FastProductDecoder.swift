@@ -389,7 +389,7 @@ public enum FastProductDecoder {
                 }
             }
 
-            /// A field's name as the words ``FieldTable/words(_:count:)`` reads from a key.
+            /// A field's name as the words ``words(_:count:)`` reads from a key.
             struct Name {
                 let head: UInt64, tail: UInt64
                 let bytes: [UInt8]
