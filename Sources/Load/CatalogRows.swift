@@ -176,17 +176,6 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(Timestamp.iso8601(a.generatedAt))
     }
 
-    /// A JSON array of strings, without an encoder per row (the catalog writes a row per product).
-    static func appendJSONArray(_ items: [String], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            var item = item
-            item.withUTF8 { appendJSONString($0, to: &out) }
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
     /// A JSON string: the text in quotes, escaped where it must be.
     static func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -195,13 +184,6 @@ public struct CatalogRowEncoder: Sendable {
             isSpecial: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
         if special == nil { out.append(contentsOf: bytes) } else { appendEscaped(String(decoding: bytes, as: UTF8.self), to: &out) }
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// ``appendJSONArray(_:to:)`` as a String.
-    static func jsonArray(_ items: [String]) -> String {
-        var out: [UInt8] = []
-        appendJSONArray(items, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func appendEscaped(_ item: String, to out: inout [UInt8]) {
