@@ -8,7 +8,7 @@ import Foundation
 /// reference counting on the feeds' threads. Feeds read the URLs as bytes
 /// (``withImage(at:_:)``); the String properties make Strings when asked.
 public struct ImageSet: Sendable, Hashable {
-    /// Empty, or: a flags byte (``Flags``), the URL count (UInt16), each URL's end offset in the
+    /// Empty, or: a flags byte (``Flags``), the URL count (UInt32), each URL's end offset in the
     /// text (UInt32 each, little-endian), then the URLs' UTF-8 text: main, gallery, video.
     private var storage: [UInt8] = []
 
@@ -44,15 +44,14 @@ public struct ImageSet: Sendable, Hashable {
     private static func pack(main: UnsafeBufferPointer<UInt8>?, gallery: [UnsafeBufferPointer<UInt8>], video: UnsafeBufferPointer<UInt8>?) -> [UInt8] {
         let count = gallery.count + (main == nil ? 0 : 1) + (video == nil ? 0 : 1)
         guard count > 0 else { return [] }
-        precondition(count <= Int(UInt16.max), "too many images")
         let textLength = gallery.reduce(0) { $0 + $1.count } + (main?.count ?? 0) + (video?.count ?? 0)
+        // A page body is far smaller than 4 GiB, so its URLs' offsets fit 32 bits.
         precondition(textLength <= Int(UInt32.max), "image URLs too long")
         // Written in place: the load pass packs every product's images.
-        return [UInt8](unsafeUninitializedCapacity: 3 + 4 * count + textLength) { out, initialized in
+        return [UInt8](unsafeUninitializedCapacity: Self.header + 4 * count + textLength) { out, initialized in
             out[0] = (main == nil ? 0 : Flags.hasMain) | (video == nil ? 0 : Flags.hasVideo)
-            out[1] = UInt8(truncatingIfNeeded: count)
-            out[2] = UInt8(truncatingIfNeeded: count >> 8)
-            var endAt = 3, textAt = 3 + 4 * count, end = 0
+            for shift in 0..<4 { out[1 + shift] = UInt8(truncatingIfNeeded: count >> (8 * shift)) }
+            var endAt = Self.header, textAt = Self.header + 4 * count, end = 0
             func add(_ url: UnsafeBufferPointer<UInt8>) {
                 end += url.count
                 for shift in 0..<4 { out[endAt + shift] = UInt8(truncatingIfNeeded: end >> (8 * shift)) }
@@ -69,7 +68,13 @@ public struct ImageSet: Sendable, Hashable {
 
     private var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
 
-    private var urlCount: Int { storage.isEmpty ? 0 : Int(storage[1]) | Int(storage[2]) << 8 }
+    /// The flags byte and the count.
+    private static let header = 5
+
+    private var urlCount: Int {
+        guard storage.count >= Self.header else { return 0 }
+        return Int(storage[1]) | Int(storage[2]) << 8 | Int(storage[3]) << 16 | Int(storage[4]) << 24
+    }
 
     /// Whether there is a main image (then image 0 of ``withImage(at:_:)``).
     public var hasMain: Bool { flags & Flags.hasMain != 0 }
@@ -87,10 +92,10 @@ public struct ImageSet: Sendable, Hashable {
         try storage.withUnsafeBufferPointer { all in
             let count = urlCount
             func end(_ i: Int) -> Int {
-                let at = 3 + 4 * i
+                let at = Self.header + 4 * i
                 return Int(all[at]) | Int(all[at + 1]) << 8 | Int(all[at + 2]) << 16 | Int(all[at + 3]) << 24
             }
-            let text = 3 + 4 * count
+            let text = Self.header + 4 * count
             let start = index == 0 ? 0 : end(index - 1)
             return try body(UnsafeBufferPointer(rebasing: all[(text + start)..<(text + end(index))]))
         }
@@ -229,10 +234,17 @@ public struct GatewayImages: Sendable {
             let main = main ?? smalls.first
             var gallery: [Span] = []
             gallery.reserveCapacity(smalls.count)
-            for url in smalls {
-                if let main, same(url, main) { continue }
-                if gallery.contains(where: { same($0, url) }) { continue }
-                gallery.append(url)
+            if smalls.count <= 32 {
+                // A handful of images (the usual case): a linear check is cheaper than a set.
+                for url in smalls {
+                    if let main, same(url, main) { continue }
+                    if gallery.contains(where: { same($0, url) }) { continue }
+                    gallery.append(url)
+                }
+            } else {
+                // A long list does not take quadratic time: Strings hash canonically equivalent text alike.
+                var seen = Set(main.map { [String(decoding: bytes($0.range), as: UTF8.self)] } ?? [])
+                for url in smalls where seen.insert(String(decoding: bytes(url.range), as: UTF8.self)).inserted { gallery.append(url) }
             }
             return ImageSet(main: main.map { bytes($0.range) }, gallery: gallery.map { bytes($0.range) }, video: video.map(bytes))
         }

@@ -44,3 +44,14 @@ struct GatewayImagesTests {
         #expect(images.make() == ImageSet())
     }
 }
+
+extension GatewayImagesTests {
+    /// A long list follows the same rules (it takes another path).
+    @Test func aLongListFollowsTheSameRules() {
+        let small = (0..<200).map { "https://a/\($0 % 150).jpg" } + ["https://a/caf\u{E9}.jpg", "https://a/cafe\u{301}.jpg"]
+        let set = Self.make(main: "https://a/7.jpg", small: small, video: nil)
+        let expected = (0..<150).filter { $0 != 7 }.map { "https://a/\($0).jpg" } + ["https://a/caf\u{E9}.jpg"]
+        #expect(set.main == "https://a/7.jpg")
+        #expect(set.gallery == expected)
+    }
+}

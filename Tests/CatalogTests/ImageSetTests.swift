@@ -47,3 +47,14 @@ struct ImageSetTests {
         #expect(try JSONDecoder().decode(ImageSet.self, from: JSONEncoder().encode(set)) == set)
     }
 }
+
+extension ImageSetTests {
+    /// More URLs than a 16-bit count holds: a page could list that many, and it must not stop the run.
+    @Test func holdsMoreThan65535URLs() {
+        let gallery = (0..<70_000).map { "h\($0)" }
+        let set = ImageSet(main: "m", gallery: gallery, video: "v")
+        #expect(set.imageCount == 70_001)
+        #expect(set.withImage(at: 70_000) { String(decoding: $0, as: UTF8.self) } == "h69999")
+        #expect(set.video == "v")
+    }
+}
