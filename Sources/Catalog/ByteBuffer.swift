@@ -76,20 +76,9 @@ public struct ByteBuffer: ~Copyable {
         text.withUTF8 { append(contentsOf: $0) }
     }
 
-    /// The bytes from `start` on.
-    @inlinable public mutating func append(contentsOf other: borrowing ByteBuffer, from start: Int = 0) {
-        append(contentsOf: UnsafeBufferPointer(start: other.base + start, count: other.length - start))
-    }
-
     @inlinable public subscript(index: Int) -> UInt8 {
-        get {
-            precondition(index >= 0 && index < length, "index out of range")
-            return base[index]
-        }
-        set {
-            precondition(index >= 0 && index < length, "index out of range")
-            base[index] = newValue
-        }
+        precondition(index >= 0 && index < length, "index out of range")
+        return base[index]
     }
 
     /// Keeps the storage for the next row.

@@ -1,15 +1,9 @@
-/// Text written as UTF-8 bytes straight into a buffer: feeds and item URLs are built as bytes,
-/// and Strings made only to be copied out again were a large share of their cost.
+/// Integers written as UTF-8 bytes straight into a buffer: feeds and item URLs are built as
+/// bytes, and Strings made only to be copied out again were a large share of their cost.
 public enum ByteText {
     /// `prefix` and the decimal digits of `value` (`ae-1005001`).
     @inlinable public static func appendInteger(_ value: Int64, to out: inout ByteBuffer, prefix: StaticString = "") {
         out.append(prefix)
-        withDigits(of: value) { out.append(contentsOf: $0) }
-    }
-
-    /// The same, into an array (item URLs, the catalog's rows).
-    public static func appendInteger(_ value: Int64, to out: inout [UInt8], prefix: StaticString = "") {
-        append(prefix, to: &out)
         withDigits(of: value) { out.append(contentsOf: $0) }
     }
 
@@ -31,10 +25,4 @@ public enum ByteText {
             return body(UnsafeBufferPointer(rebasing: digits[position...]))
         }
     }
-
-    public static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    @inlinable public static func append(_ text: StaticString, to out: inout ByteBuffer) { out.append(text) }
 }

@@ -263,22 +263,22 @@ public enum FeedValues {
         // The byte test first: a title ending in "." is rare, and `hasSuffix` compares characters.
         if title.utf8.last != UInt8(ascii: ".") || !title.hasSuffix(".") { out.append(UInt8(ascii: ".")) }
         if !text.type.isEmpty {
-            ByteText.append(" Category: ", to: &out)
+            out.append(" Category: ")
             out.append(contentsOf: text.type)
             out.append(UInt8(ascii: "."))
         }
         if let rating = product.rating {
             out.append(0x20)
             DecimalText.append(rating.points, scale: 1, to: &out)
-            ByteText.append("% positive feedback.", to: &out)
+            out.append("% positive feedback.")
         }
         if let volume = product.volume30d, volume > 0 {
             out.append(0x20)
             ByteText.appendInteger(Int64(volume), to: &out)
-            ByteText.append(" sold in the last 30 days.", to: &out)
+            out.append(" sold in the last 30 days.")
         }
         if let shop = text.shop {
-            ByteText.append(" Sold by ", to: &out)
+            out.append(" Sold by ")
             out.append(contentsOf: shop)
             out.append(UInt8(ascii: "."))
         }
@@ -297,28 +297,28 @@ public enum FeedValues {
 
     /// ``htmlDescription(_:title:)`` appended as bytes (Shopify writes it straight into its row).
     static func appendHTMLDescription(_ product: Product, title: String, text: ProductText, to out: inout ByteBuffer) {
-        ByteText.append("<p>", to: &out)
+        out.append("<p>")
         XMLFormat.appendHTMLEscaped(title, to: &out)
-        ByteText.append("</p>", to: &out)
+        out.append("</p>")
         let volume = product.volume30d.flatMap { $0 > 0 ? $0 : nil }
         guard !text.type.isEmpty || product.rating != nil || volume != nil else { return }
-        ByteText.append("<ul>", to: &out)
+        out.append("<ul>")
         if !text.type.isEmpty {
-            ByteText.append("<li>Category: ", to: &out)
+            out.append("<li>Category: ")
             XMLFormat.appendHTMLEscaped(text.type, to: &out)
-            ByteText.append("</li>", to: &out)
+            out.append("</li>")
         }
         if let rating = product.rating {
-            ByteText.append("<li>", to: &out)
+            out.append("<li>")
             DecimalText.append(rating.points, scale: 1, to: &out)
-            ByteText.append("% positive feedback</li>", to: &out)
+            out.append("% positive feedback</li>")
         }
         if let volume {
-            ByteText.append("<li>", to: &out)
+            out.append("<li>")
             ByteText.appendInteger(Int64(volume), to: &out)
-            ByteText.append(" sold in the last 30 days</li>", to: &out)
+            out.append(" sold in the last 30 days</li>")
         }
-        ByteText.append("</ul>", to: &out)
+        out.append("</ul>")
     }
 }
 

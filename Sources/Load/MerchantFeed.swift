@@ -91,7 +91,7 @@ public struct MerchantFeedSink: Sink {
             TitleCleaner.cut(&buffers.description, limit: limits.description)
         }
         title = TitleCleaner.truncate(title, limit: limits.title)
-        ByteText.append("  <item>\n", to: &buffers.item)
+        buffers.item.append("  <item>\n")
         func add(_ name: StaticString, _ value: String) { XMLFormat.appendElement(name, value, indent: 4, to: &buffers.item) }
         // The SKU (`AE-` and at most 20 digits) always fits the id limit.
         // Closures get the values, not the product: capturing it would copy it (a retain and a
@@ -123,7 +123,7 @@ public struct MerchantFeedSink: Sink {
             return true
         }
         add("g:availability", product.availability == .inStock ? limits.inStock : limits.outOfStock)
-        ByteText.append("    <g:condition>new</g:condition>\n", to: &buffers.item)
+        buffers.item.append("    <g:condition>new</g:condition>\n")
         // A sale shows as the original price crossed out: price = compare-at, sale_price = price.
         if let compareAt = product.storeCompareAt {
             XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(compareAt, to: &$0) }
@@ -132,14 +132,14 @@ public struct MerchantFeedSink: Sink {
             XMLFormat.appendElement("g:price", indent: 4, to: &buffers.item) { Self.appendPrice(storePrice, to: &$0) }
         }
         add("g:brand", TitleCleaner.truncate(FeedValues.vendor(product, options: options, text: text), limit: limits.brand))
-        ByteText.append("    <g:identifier_exists>no</g:identifier_exists>\n", to: &buffers.item)
+        buffers.item.append("    <g:identifier_exists>no</g:identifier_exists>\n")
         if !text.type.isEmpty { add("g:product_type", TitleCleaner.truncate(text.type, limit: 750)) }
         // The first keyword found (`Product.keywords.first`), cleaned once per keyword.
         if let keyword = product.hits.first?.keyword {
             if keyword != buffers.label.keyword { buffers.label = (keyword, TitleCleaner.truncate(TitleCleaner.clean(keyword), limit: 100)) }
             add("g:custom_label_0", buffers.label.clean)
         }
-        ByteText.append("  </item>\n", to: &buffers.item)
+        buffers.item.append("  </item>\n")
         return true
     }
 
