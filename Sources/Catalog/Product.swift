@@ -2,43 +2,107 @@ public import Foundation
 
 /// A product of the catalog, normalized from whatever the gateway sent: exact money, parsed
 /// rates, its images, categories and shop, and every keyword it was found under.
-public struct Product: Sendable, Hashable, Codable, Identifiable {
-    public var id: Int64
-    public var skuID: Int64?
-    public var title: String
+///
+/// Its values live in one reference-counted box, copied when a shared product is changed (as an
+/// array's elements are). Each feed's thread takes a copy of every product it writes: as a plain
+/// struct of a dozen Strings and arrays that copy retained each of them, and dropping it released
+/// each again, on objects the other threads touched too (a tenth of each feed's thread in a
+/// profile). Now a copy is one retain.
+public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflectable {
+    private var box: Box
+
+    public var id: Int64 {
+        get { box.fields.id }
+        set { unique().fields.id = newValue }
+    }
+    public var skuID: Int64? {
+        get { box.fields.skuID }
+        set { unique().fields.skuID = newValue }
+    }
+    public var title: String {
+        get { box.fields.title }
+        _modify {
+            let box = unique()
+            box.storefront = nil
+            yield &box.fields.title
+        }
+    }
     /// The item page: the canonical `https://www.aliexpress.com/item/<id>.html`, made from the id
     /// when asked, or another one kept with the product (one read back from an older catalog).
     public var detailURL: String {
-        get { otherDetailURL ?? Product.canonicalURL(id: id) }
-        set { otherDetailURL = newValue == Product.canonicalURL(id: id) ? nil : newValue }
+        get { box.fields.otherDetailURL ?? Product.canonicalURL(id: id) }
+        set { unique().fields.otherDetailURL = newValue == Product.canonicalURL(id: id) ? nil : newValue }
     }
-    /// A detail URL other than the canonical one. The canonical one is not kept: every product
-    /// had a String of its own for it, made by the load pass and retained by each feed's thread.
-    private var otherDetailURL: String?
-    public var salePrice: Money
+    public var salePrice: Money {
+        get { box.fields.salePrice }
+        _modify { yield &unique().fields.salePrice }
+    }
     /// The price before discount, when the gateway gave one.
-    public var originalPrice: Money?
-    public var discount: Percentage?
-    public var images: ImageSet
+    public var originalPrice: Money? {
+        get { box.fields.originalPrice }
+        _modify { yield &unique().fields.originalPrice }
+    }
+    public var discount: Percentage? {
+        get { box.fields.discount }
+        _modify { yield &unique().fields.discount }
+    }
+    public var images: ImageSet {
+        get { box.fields.images }
+        _modify { yield &unique().fields.images }
+    }
     /// Top level first.
-    public var categories: [Category]
-    public var shop: Shop?
-    public var commission: Commission
+    public var categories: [Category] {
+        get { box.fields.categories }
+        _modify { yield &unique().fields.categories }
+    }
+    public var shop: Shop? {
+        get { box.fields.shop }
+        _modify {
+            let box = unique()
+            box.storefront = nil
+            yield &box.fields.shop
+        }
+    }
+    public var commission: Commission {
+        get { box.fields.commission }
+        _modify { yield &unique().fields.commission }
+    }
     /// Positive feedback rate (`evaluate_rate`).
-    public var rating: Percentage?
+    public var rating: Percentage? {
+        get { box.fields.rating }
+        _modify { yield &unique().fields.rating }
+    }
     /// Sales in the last 30 days.
-    public var volume30d: Int?
+    public var volume30d: Int? {
+        get { box.fields.volume30d }
+        set { unique().fields.volume30d = newValue }
+    }
     /// Where the product was found, in the order it was found (keyword order, page, rank).
-    public var hits: [KeywordHit]
+    public var hits: [KeywordHit] {
+        get { box.fields.hits }
+        _modify { yield &unique().fields.hits }
+    }
     /// The affiliate link generated for this run; `nil` when the platform gave none.
-    public var affiliateLink: AffiliateLink?
+    public var affiliateLink: AffiliateLink? {
+        get { box.fields.affiliateLink }
+        _modify { yield &unique().fields.affiliateLink }
+    }
     /// The storefront price from the pipeline's pricing rules; `nil` sells at the sale price.
-    public var pricing: Pricing?
+    public var pricing: Pricing? {
+        get { box.fields.pricing }
+        _modify { yield &unique().fields.pricing }
+    }
     /// Delivery days to the requested country, when the gateway said (`ship_to_days`).
-    public var shippingDays: Int?
+    public var shippingDays: Int? {
+        get { box.fields.shippingDays }
+        set { unique().fields.shippingDays = newValue }
+    }
     /// Out of stock for a product the catalog knows but this run did not find (when the pipeline
     /// keeps such products in its feeds).
-    public var availability: Availability = .inStock
+    public var availability: Availability {
+        get { box.fields.availability }
+        set { unique().fields.availability = newValue }
+    }
 
     public init(
         id: Int64, skuID: Int64? = nil, title: String, detailURL: String? = nil, salePrice: Money, originalPrice: Money? = nil,
@@ -46,22 +110,115 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
         commission: Commission = Commission(), rating: Percentage? = nil, volume30d: Int? = nil, hits: [KeywordHit] = [],
         affiliateLink: AffiliateLink? = nil
     ) {
-        self.id = id
-        self.skuID = skuID
-        self.title = title
-        self.salePrice = salePrice
-        self.originalPrice = originalPrice
-        self.discount = discount
-        self.images = images
-        self.categories = categories
-        self.shop = shop
-        self.commission = commission
-        self.rating = rating
-        self.volume30d = volume30d
-        self.hits = hits
-        self.affiliateLink = affiliateLink
+        box = Box(Fields(
+            id: id, skuID: skuID, title: title, salePrice: salePrice, originalPrice: originalPrice, discount: discount,
+            images: images, categories: categories, shop: shop, commission: commission, rating: rating, volume30d: volume30d,
+            hits: hits, affiliateLink: affiliateLink))
         if let detailURL { self.detailURL = detailURL }
     }
+
+    /// The product's stored values. Its coding keys are the product's.
+    private struct Fields: Sendable, Hashable, Codable {
+        var id: Int64
+        var skuID: Int64?
+        var title: String
+        /// A detail URL other than the canonical one. The canonical one is not kept: every
+        /// product had a String of its own for it, made by the load pass and retained by each
+        /// feed's thread.
+        var otherDetailURL: String?
+        var salePrice: Money
+        var originalPrice: Money?
+        var discount: Percentage?
+        var images: ImageSet
+        var categories: [Category]
+        var shop: Shop?
+        var commission: Commission
+        var rating: Percentage?
+        var volume30d: Int?
+        var hits: [KeywordHit]
+        var affiliateLink: AffiliateLink?
+        var pricing: Pricing?
+        var shippingDays: Int?
+        var availability: Availability = .inStock
+
+        private enum CodingKeys: String, CodingKey {
+            case id, skuID, title, otherDetailURL = "detailURL", salePrice, originalPrice, discount, images, categories, shop
+            case commission, rating, volume30d, hits, affiliateLink, pricing, shippingDays, availability
+        }
+    }
+
+    // Changed only while no other product shares it (`unique()`), as an array's storage is.
+    private final class Box: @unchecked Sendable {
+        // Reads are plain loads: with the checks Swift makes on a class's stored property, every
+        // value a feed reads called into the runtime twice.
+        @exclusivity(unchecked) var fields: Fields
+        /// Derived from `fields`, so not compared or coded; dropped when the title or shop changes.
+        @exclusivity(unchecked) var storefront: StorefrontText?
+
+        init(_ fields: Fields, storefront: StorefrontText? = nil) {
+            self.fields = fields
+            self.storefront = storefront
+        }
+    }
+
+    /// The box, made this product's own first if another product shares it.
+    private mutating func unique() -> Box {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields, storefront: box.storefront) }
+        return box
+    }
+
+    /// A text cleaned for storefronts: most come out as they went in, and keep no second String.
+    private enum Cleaned: Sendable {
+        case same
+        case other(String)
+    }
+
+    private struct StorefrontText: Sendable {
+        var title: Cleaned
+        var shopName: Cleaned?
+    }
+
+    /// The title cleaned for storefronts: ``TitleCleaner/clean(_:limit:)`` of ``title``.
+    public var storefrontTitle: String {
+        switch box.storefront?.title {
+        case .same?: title
+        case .other(let cleaned)?: cleaned
+        case nil: TitleCleaner.clean(title)
+        }
+    }
+
+    /// The shop's name cleaned like a title, when the shop has a name.
+    public var storefrontShopName: String? {
+        guard let name = box.fields.shop?.name else { return nil }
+        switch box.storefront?.shopName {
+        case .same?: return name
+        case .other(let cleaned)?: return cleaned
+        case nil: return TitleCleaner.clean(name)
+        }
+    }
+
+    /// Works out ``storefrontTitle`` and ``storefrontShopName`` now, once: every feed uses both,
+    /// and each feed's thread cleaned them again (a fifth of a feed's time per product in a
+    /// profile).
+    public mutating func prepareStorefrontText() {
+        func cleaned(_ text: String) -> Cleaned {
+            let clean = TitleCleaner.clean(text)
+            return clean == text ? .same : .other(clean)
+        }
+        let text = StorefrontText(title: cleaned(title), shopName: shop?.name.map(cleaned))
+        unique().storefront = text
+    }
+
+    public static func == (a: Product, b: Product) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
+
+    public func hash(into hasher: inout Hasher) { box.fields.hash(into: &hasher) }
+
+    public init(from decoder: any Decoder) throws { box = Box(try Fields(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try box.fields.encode(to: encoder) }
+
+    /// The fields, not the box, in test failures and `dump`.
+    public var customMirror: Mirror { Mirror(reflecting: box.fields) }
 
     /// The canonical item URL for a product id: what `link.generate` is given.
     public static func canonicalURL(id: Int64) -> String {
@@ -89,11 +246,11 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
     }
 
     /// Whether the detail URL is the canonical one (which is always a safe URL).
-    public var hasCanonicalDetailURL: Bool { otherDetailURL == nil }
+    public var hasCanonicalDetailURL: Bool { box.fields.otherDetailURL == nil }
 
     /// The detail URL's UTF-8 bytes, without making a String for the canonical one.
     public func withDetailURL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        guard var other = otherDetailURL else { return try Self.withCanonicalURL(id: id, body) }
+        guard var other = box.fields.otherDetailURL else { return try Self.withCanonicalURL(id: id, body) }
         return try other.withUTF8(body)
     }
 
@@ -106,11 +263,6 @@ public struct Product: Sendable, Hashable, Codable, Identifiable {
         guard let original = originalPrice, original.currency == salePrice.currency,
               DecimalText.isGreater(original.amount, than: salePrice.amount) else { return nil }
         return original
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case id, skuID, title, otherDetailURL = "detailURL", salePrice, originalPrice, discount, images, categories, shop, commission
-        case rating, volume30d, hits, affiliateLink, pricing, shippingDays, availability
     }
 
     /// The keywords it was found under, without repeats, in first-found order.

@@ -332,7 +332,7 @@ struct ProductText {
 
     init(_ product: Product) {
         type = FeedValues.productType(product)
-        shop = product.shop?.name.map { TitleCleaner.clean($0) }
+        shop = product.storefrontShopName
     }
 }
 

@@ -73,7 +73,7 @@ public struct KeywordReportSink: Sink {
                 if let rating = product.rating?.points { v.ratings.append(rating) }
                 if let rate = product.commission.rate?.points { v.commissions.append(rate) }
                 if let days = product.shippingDays { v.shipping.append(days) }
-                let entry = TopProduct(productID: product.id, title: TitleCleaner.clean(product.title, limit: 80), volume30d: product.volume30d ?? 0, price: product.salePrice.amount)
+                let entry = TopProduct(productID: product.id, title: TitleCleaner.truncate(product.storefrontTitle, limit: 80), volume30d: product.volume30d ?? 0, price: product.salePrice.amount)
                 v.top.append(entry)
                 v.top.sort { ($0.volume30d, -$0.productID) > ($1.volume30d, -$1.productID) }
                 if v.top.count > topCount { v.top.removeLast() }

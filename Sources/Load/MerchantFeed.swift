@@ -78,7 +78,7 @@ public struct MerchantFeedSink: Sink {
             && (product.hasCanonicalDetailURL || product.withDetailURL(FeedValues.isSafeAlready))
         let link = ownPage ? nil : FeedValues.safeURL(FeedValues.link(product, options: options))
         guard hasImage, ownPage || link != nil else { return false }
-        var title = TitleCleaner.clean(product.title)
+        var title = product.storefrontTitle
         let text = ProductText(product)
         // Google's description is written as bytes and cut there; Meta's is stripped of markup first.
         var metaDescription = ""

@@ -306,7 +306,7 @@ struct ShopifyLayout: CSVLayout {
     }
 
     func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip> {
-        let title = TitleCleaner.clean(product.title, limit: 255)
+        let title = TitleCleaner.truncate(product.storefrontTitle, limit: 255)
         let text = ProductText(product)
         let images = FeedValues.images(product, cap: options.maxImages ?? 10)
         let handle = FeedValues.handle(product)
@@ -380,7 +380,7 @@ extension ShopifyLayout {
         var lastKeyword = (raw: "", clean: "")
         return { product, row in
             typealias C = Column
-            let title = TitleCleaner.clean(product.title, limit: 255)
+            let title = TitleCleaner.truncate(product.storefrontTitle, limit: 255)
             let text = ProductText(product)
             row.cell(C.title.rawValue, title)
             row.number(C.urlHandle.rawValue, prefix: FeedValues.handlePrefix, product.id)
@@ -467,7 +467,7 @@ struct WooCommerceLayout: CSVLayout {
     static func listItem(_ text: String) -> String { text.replacingOccurrences(of: ",", with: "\\,") }
 
     func rows(for product: Product, options: FeedOptions) -> Result<[CSVRow], FeedSkip> {
-        let title = TitleCleaner.clean(product.title, limit: 200)
+        let title = TitleCleaner.truncate(product.storefrontTitle, limit: 200)
         var row = NamedRow(positions: Self.positions)
         for (column, value) in [
             ("Type", options.wooType.rawValue), ("SKU", FeedValues.sku(product)), ("Name", title), ("Published", "1"),

@@ -230,7 +230,11 @@ struct StreamingTransform {
                     } else {
                         for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
                     }
-                    if !workers.isEmpty { batch.append(product) }
+                    if !workers.isEmpty {
+                        // Two feeds or more would each clean the title and shop name again.
+                        if workers.count > 1 { product.prepareStorefrontText() }
+                        batch.append(product)
+                    }
                 }
                 try state.forEachPage(runID: runID) { keywordIndex, keyword, pageNo, method, body, lookup in
                     var wires = Self.decode(body, method: method)
