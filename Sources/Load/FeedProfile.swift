@@ -83,32 +83,39 @@ public enum FeedValues {
     /// back when it is empty or repeats one before it. The rule: commas and whitespace runs
     /// become one space, trimmed, lower-cased.
     static func appendTags(_ product: Product, to out: inout ByteBuffer) {
-        // Where each tag written so far is (a product has a handful).
-        var written: [Range<Int>] = []
-        written.reserveCapacity(4)
-        func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-            out.withUnsafeBufferPointer { all in
-                let first = UnsafeBufferPointer(rebasing: all[a]), second = UnsafeBufferPointer(rebasing: all[b])
-                if a.count == b.count && first.elementsEqual(second) { return true }
-                // Strings compare canonically equivalent text as equal, whatever its bytes.
-                guard first.contains(where: { $0 >= 0x80 }) && second.contains(where: { $0 >= 0x80 }) else { return false }
-                return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
+        let hits = product.hits, categories = product.categories
+        // Where each tag written so far is (a product has a handful): on the stack, not an array per product.
+        withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: hits.count + categories.count) { written in
+            var count = 0
+            func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+                out.withUnsafeBufferPointer { all in
+                    let first = UnsafeBufferPointer(rebasing: all[a]), second = UnsafeBufferPointer(rebasing: all[b])
+                    if a.count == b.count && first.elementsEqual(second) { return true }
+                    // Strings compare canonically equivalent text as equal, whatever its bytes.
+                    guard first.contains(where: { $0 >= 0x80 }) && second.contains(where: { $0 >= 0x80 }) else { return false }
+                    return String(decoding: first, as: UTF8.self) == String(decoding: second, as: UTF8.self)
+                }
             }
-        }
-        func add(_ raw: String) {
-            let mark = out.count
-            if !written.isEmpty { out.append(", ") }
-            let start = out.count
-            if !appendASCIITag(raw, to: &out) {
-                out.removeSuffix(from: start)
-                out.append(contentsOf: raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased())
+            func add(_ raw: String) {
+                let mark = out.count
+                if count > 0 { out.append(", ") }
+                let start = out.count
+                if !appendASCIITag(raw, to: &out) {
+                    out.removeSuffix(from: start)
+                    out.append(contentsOf: raw.replacingOccurrences(of: ",", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased())
+                }
+                let tag = start..<out.count
+                if tag.isEmpty || written[..<count].contains(where: { same($0, tag) }) {
+                    out.removeSuffix(from: mark)
+                } else {
+                    written[count] = tag
+                    count += 1
+                }
             }
-            let tag = start..<out.count
-            if tag.isEmpty || written.contains(where: { same($0, tag) }) { out.removeSuffix(from: mark) } else { written.append(tag) }
+            // Every sighting's keyword: a repeated keyword makes a repeated tag, left out like any other.
+            for hit in hits { add(hit.keyword) }
+            for category in categories { add(category.name) }
         }
-        // Every sighting's keyword: a repeated keyword makes a repeated tag, left out like any other.
-        for hit in product.hits { add(hit.keyword) }
-        for category in product.categories { add(category.name) }
     }
 
     /// The tag rule on ASCII text, appended to `out`; `false` (with bytes possibly appended) for
@@ -133,16 +140,6 @@ public enum FeedValues {
 
 
     /// `Top > Leaf`.
-    public static func productType(_ product: Product) -> String {
-        let categories = product.categories
-        // Usually top then leaf, already in order.
-        if categories.count == 2, categories[0].level <= categories[1].level {
-            let (top, leaf) = (categories[0].name, categories[1].name)
-            return top.isEmpty ? leaf : leaf.isEmpty ? top : top + " > " + leaf
-        }
-        return categories.sorted { $0.level < $1.level }.map(\.name).filter { !$0.isEmpty }.joined(separator: " > ")
-    }
-
     public static func vendor(_ product: Product, options: FeedOptions) -> String {
         vendor(product, options: options, text: ProductText(product))
     }
@@ -331,7 +328,7 @@ struct ProductText {
     let shop: String?
 
     init(_ product: Product) {
-        type = FeedValues.productType(product)
+        type = product.categoryPath
         shop = product.storefrontShopName
     }
 }

@@ -94,3 +94,31 @@ import Catalog
         #expect(try JSONDecoder().decode(Product.self, from: data) == p)
     }
 }
+
+/// The category path a storefront shows as the product type, worked out ahead or not.
+@Suite struct CategoryPathTests {
+    @Test(arguments: [
+        ([("Phones", 1), ("Cases", 2)], "Phones > Cases"),
+        ([("Cases", 2), ("Phones", 1)], "Phones > Cases"),
+        ([("", 1), ("Cases", 2)], "Cases"),
+        ([("Phones", 1), ("", 2)], "Phones"),
+        ([("Phones", 1)], "Phones"),
+        ([("C", 3), ("A", 1), ("B", 2)], "A > B > C"),
+        ([], ""),
+    ])
+    func path(categories: [(String, Int)], expected: String) {
+        var p = Product(
+            id: 1, title: "t", salePrice: Money(1, .usd),
+            categories: categories.enumerated().map { Category(id: Int64($0.offset), name: $0.element.0, level: $0.element.1) })
+        #expect(p.categoryPath == expected)
+        p.prepareStorefrontText()
+        #expect(p.categoryPath == expected)
+    }
+
+    @Test func changedCategoriesAreSeen() {
+        var p = Product(id: 1, title: "t", salePrice: Money(1, .usd), categories: [Category(id: 1, name: "Phones", level: 1)])
+        p.prepareStorefrontText()
+        p.categories.append(Category(id: 2, name: "Cases", level: 2))
+        #expect(p.categoryPath == "Phones > Cases")
+    }
+}
