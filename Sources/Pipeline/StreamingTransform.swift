@@ -259,7 +259,7 @@ struct StreamingTransform {
                                 continue
                             }
                             product.affiliateLink = links[product.id] ?? nil
-                            try emit(product)
+                            try emit(consume product)
                         }
                     }
                     try handOver()
@@ -267,7 +267,7 @@ struct StreamingTransform {
                 let carriedLinks = linksEnabled ? try state.links(runID: runID, ids: carried.map(\.id)) : [:]
                 for var product in carried {
                     product.affiliateLink = carriedLinks[product.id] ?? nil
-                    try emit(product)
+                    try emit(consume product)
                 }
                 try handOver()
                 try joinAll()
