@@ -25,7 +25,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        .target(name: "Catalog", swiftSettings: strictSettings),
+        // Finding the bytes that need escaping, sixteen at a time (SSE2); Swift's SIMD types did
+        // not compile to vector compares here.
+        .target(name: "CByteScan"),
+        .target(name: "Catalog", dependencies: ["CByteScan"], swiftSettings: strictSettings),
         .target(
             name: "OpenPlatform",
             dependencies: [

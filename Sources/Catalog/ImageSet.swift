@@ -189,7 +189,7 @@ public struct GatewayImages: Sendable {
     private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) -> Span {
         let start = text.count
         text.append(contentsOf: bytes)
-        let isASCII = ByteScan.firstIndex(in: bytes, wordMayHold: ByteScan.hasHigh, isSpecial: { $0 >= 0x80 }) == nil
+        let isASCII = ByteScan.firstIndex(in: bytes, of: .nonASCII) == nil
         return Span(range: start..<text.count, isASCII: isASCII)
     }
 

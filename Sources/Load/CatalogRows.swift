@@ -179,9 +179,7 @@ public struct CatalogRowEncoder: Sendable {
     /// A JSON string: the text in quotes, escaped where it must be.
     static func appendJSONString(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let special = ByteScan.firstIndex(
-            in: bytes, wordMayHold: { ByteScan.hasBelow($0, 0x20) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) },
-            isSpecial: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+        let special = ByteScan.firstIndex(in: bytes, of: .jsonSpecial)
         if special == nil { out.append(contentsOf: bytes) } else { appendEscaped(String(decoding: bytes, as: UTF8.self), to: &out) }
         out.append(UInt8(ascii: "\""))
     }

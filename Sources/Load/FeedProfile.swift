@@ -212,9 +212,6 @@ public enum FeedValues {
         return out
     }
 
-    /// Below 64, the bytes a safe URL leaves out: controls, space, `" , < >`.
-    private static let unsafeBelow64: UInt64 = 0x1_FFFF_FFFF | 1 << 0x22 | 1 << 0x2C | 1 << 0x3C | 1 << 0x3E
-
     /// `http(s)://` and only printable ASCII other than `, " < >`: nothing to trim or encode.
     static func isSafeAlready(_ url: String) -> Bool {
         url.utf8.withContiguousStorageIfAvailable(isSafeAlready) ?? false
@@ -224,14 +221,7 @@ public enum FeedValues {
         guard bytes.count > 8, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else { return false }
         let rest = bytes[4] == 0x73 ? 5 : 4
         guard bytes[rest] == 0x3A, bytes[rest + 1] == 0x2F, bytes[rest + 2] == 0x2F else { return false }
-        let mask = unsafeBelow64
-        return ByteScan.firstIndex(
-            in: bytes,
-            wordMayHold: { word in
-                ByteScan.hasBelow(word, 0x21) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x2C)
-                    || ByteScan.has(word, 0x22) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
-            },
-            isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 > 0x7E }) == nil
+        return ByteScan.firstIndex(in: bytes, of: .urlUnsafe) == nil
     }
 
     /// The landing page: the template, the affiliate link, or the AliExpress page.

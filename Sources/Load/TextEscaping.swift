@@ -17,7 +17,6 @@ public enum CSVFormat {
     }
 
     /// `,` `"` CR LF as bits of a mask: one shift and test per byte instead of four comparisons.
-    private static let quoted: UInt64 = 1 << 0x2C | 1 << 0x22 | 1 << 0x0A | 1 << 0x0D
 
     /// ``field(_:)`` appended as bytes: feeds write millions of cells.
     static func appendField(_ text: String, to out: inout ByteBuffer) {
@@ -32,7 +31,7 @@ public enum CSVFormat {
             let quote = UInt8(ascii: "\"")
             out.append(quote)
             var start = 0
-            while let index = ByteScan.firstIndex(in: bytes, from: start, wordMayHold: { ByteScan.has($0, quote) }, isSpecial: { $0 == quote }) {
+            while let index = ByteScan.firstIndex(in: bytes, from: start, of: .quote) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...index]))
                 out.append(quote)
                 start = index + 1
@@ -44,10 +43,7 @@ public enum CSVFormat {
 
     /// Whether a field with these bytes must be quoted: it holds a comma, quote, CR or LF.
     static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let mask = quoted
-        return ByteScan.firstIndex(
-            in: bytes, wordMayHold: { ByteScan.has($0, 0x2C) || ByteScan.has($0, 0x22) || ByteScan.has($0, 0x0A) || ByteScan.has($0, 0x0D) },
-            isSpecial: { $0 < 64 && (mask >> $0) & 1 != 0 }) != nil
+        ByteScan.firstIndex(in: bytes, of: .csvSpecial) != nil
     }
 
     /// One record as bytes, CRLF-terminated.
@@ -104,19 +100,10 @@ public enum XMLFormat {
 
     /// Below 64, the bytes text cannot carry as they are: the control characters other than tab,
     /// LF and CR, and `" & ' < >`. At 64 and above only DEL and non-ASCII bytes are special.
-    private static let specialBelow64: UInt64 =
-        (0xFFFF_FFFF & ~(1 << 0x09 | 1 << 0x0A | 1 << 0x0D)) | 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
 
     /// Where the first byte that needs care is (to escape, remove, or non-ASCII), if any.
     static func firstSpecial(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let mask = specialBelow64
-        return ByteScan.firstIndex(
-            in: bytes,
-            wordMayHold: { word in
-                ByteScan.hasBelow(word, 0x20) || ByteScan.hasHigh(word) || ByteScan.has(word, 0x7F) || ByteScan.has(word, 0x22)
-                    || ByteScan.has(word, 0x26) || ByteScan.has(word, 0x27) || ByteScan.has(word, 0x3C) || ByteScan.has(word, 0x3E)
-            },
-            isSpecial: { $0 < 64 ? (mask >> $0) & 1 != 0 : $0 >= 0x7F })
+        ByteScan.firstIndex(in: bytes, of: .xmlSpecial)
     }
 
     /// The same as ``escape(_:)``, appended as bytes.
@@ -183,10 +170,7 @@ public enum XMLFormat {
 
     /// Where the next `& < > "` is, from `start`.
     private static func firstHTMLSpecial(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        ByteScan.firstIndex(
-            in: bytes, from: start,
-            wordMayHold: { ByteScan.has($0, 0x26) || ByteScan.has($0, 0x3C) || ByteScan.has($0, 0x3E) || ByteScan.has($0, 0x22) },
-            isSpecial: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 })
+        ByteScan.firstIndex(in: bytes, from: start, of: .htmlSpecial)
     }
 
     /// `<name>…</name>` around bytes the caller appends that need no escaping (numbers, prices).

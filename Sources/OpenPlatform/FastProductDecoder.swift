@@ -60,8 +60,7 @@ public enum FastProductDecoder {
         /// Where the next quote or backslash is, from `start`, eight bytes at a time (the end of a
         /// string, or its first escape).
         func quoteOrEscape(from start: Int) -> Int? {
-            ByteScan.firstIndex(
-                in: bytes, from: start, wordMayHold: { ByteScan.has($0, 0x22) || ByteScan.has($0, 0x5C) }, isSpecial: { $0 == 0x22 || $0 == 0x5C })
+            ByteScan.firstIndex(in: bytes, from: start, of: .quoteOrBackslash)
         }
 
         /// A key without escapes: where its bytes are (no copy is made).
