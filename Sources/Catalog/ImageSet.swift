@@ -10,7 +10,7 @@ import Foundation
 public struct ImageSet: Sendable, Hashable {
     /// Empty, or: a flags byte (``Flags``), the URL count (UInt32), each URL's end offset in the
     /// text (UInt32 each, little-endian), then the URLs' UTF-8 text: main, gallery, video.
-    private var storage: [UInt8] = []
+    @usableFromInline var storage: [UInt8] = []
 
     private enum Flags {
         static let hasMain: UInt8 = 1, hasVideo: UInt8 = 2
@@ -66,12 +66,12 @@ public struct ImageSet: Sendable, Hashable {
         }
     }
 
-    private var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
+    @usableFromInline var flags: UInt8 { storage.isEmpty ? 0 : storage[0] }
 
     /// The flags byte and the count.
-    private static let header = 5
+    @usableFromInline static let header = 5
 
-    private var urlCount: Int {
+    @usableFromInline var urlCount: Int {
         guard storage.count >= Self.header else { return 0 }
         return Int(storage[1]) | Int(storage[2]) << 8 | Int(storage[3]) << 16 | Int(storage[4]) << 24
     }
@@ -88,7 +88,10 @@ public struct ImageSet: Sendable, Hashable {
     public var galleryIndices: Range<Int> { (hasMain ? 1 : 0)..<imageCount }
 
     /// The bytes of URL `index` of all the stored ones (main, gallery, video).
-    private func withURL<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    // Inlinable, so the feeds and the catalog call it specialized: generic over `R` from another
+    // module, each call looked up type metadata at run time.
+    @inlinable
+    func withURL<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer { all in
             let count = urlCount
             func end(_ i: Int) -> Int {
@@ -105,12 +108,14 @@ public struct ImageSet: Sendable, Hashable {
 
     /// The UTF-8 bytes of image `index` (0 is the main image when there is one, then the gallery),
     /// below ``imageCount``.
+    @inlinable
     public func withImage<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         precondition(index >= 0 && index < imageCount, "image index out of range")
         return try withURL(index, body)
     }
 
     /// The video URL's UTF-8 bytes; `nil` without a video.
+    @inlinable
     public func withVideo<R>(_ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
         hasVideo ? try withURL(urlCount - 1, body) : try body(nil)
     }

@@ -250,6 +250,9 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
 
     /// The canonical item URL's UTF-8 bytes, on the stack (interpolation cost about as much as
     /// decoding the product's prices).
+    // Inlinable (with ``withDetailURL(_:)``), so the catalog and the feeds call them specialized:
+    // generic over `R` from another module, each call looked up type metadata at run time.
+    @inlinable
     static func withCanonicalURL<R>(id: Int64, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let prefix: StaticString = "https://www.aliexpress.com/item/", suffix: StaticString = ".html"
         return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
@@ -268,12 +271,15 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
         }
     }
 
+    @usableFromInline var otherDetailURL: String? { box.fields.otherDetailURL }
+
     /// Whether the detail URL is the canonical one (which is always a safe URL).
     public var hasCanonicalDetailURL: Bool { box.fields.otherDetailURL == nil }
 
     /// The detail URL's UTF-8 bytes, without making a String for the canonical one.
+    @inlinable
     public func withDetailURL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        guard var other = box.fields.otherDetailURL else { return try Self.withCanonicalURL(id: id, body) }
+        guard var other = otherDetailURL else { return try Self.withCanonicalURL(id: id, body) }
         return try other.withUTF8(body)
     }
 

@@ -105,7 +105,8 @@ public struct CatalogRowEncoder: Sendable {
             return
         }
         rows.found += 1
-        let top = p.categories.first { $0.level == 1 }, second = p.categories.first { $0.level == 2 }
+        let categories = p.categories
+        let top = categories.first { $0.level == 1 }, second = categories.first { $0.level == 2 }
         rows.begin(.upsert)
         let prices = rows.values.count + 4
         rows.add(p.id)
@@ -138,9 +139,10 @@ public struct CatalogRowEncoder: Sendable {
         rows.add(top?.name)
         rows.add(second?.id)
         rows.add(second?.name)
-        rows.add(p.shop?.id)
-        rows.add(p.shop?.name)
-        rows.add(p.shop?.url)
+        let shop = p.shop
+        rows.add(shop?.id)
+        rows.add(shop?.name)
+        rows.add(shop?.url)
         rows.add(p.commission.rate?.points, scale: 1)
         rows.add(p.commission.hotRate?.points, scale: 1)
         rows.add(p.rating?.points, scale: 1)
@@ -153,12 +155,13 @@ public struct CatalogRowEncoder: Sendable {
             rows.add(hit.page)
             rows.add(hit.rank)
         }
-        if p.hits.count == 1 {
-            keywordRow(p.hits[0].keyword, p.hits[0])
+        let hits = p.hits
+        if hits.count == 1 {
+            keywordRow(hits[0].keyword, hits[0])
         } else {
             // The last sighting of each keyword counts.
             var lastHit: [String: KeywordHit] = [:]
-            for hit in p.hits { lastHit[hit.keyword] = hit }
+            for hit in hits { lastHit[hit.keyword] = hit }
             for (word, hit) in lastHit.sorted(by: { $0.key < $1.key }) { keywordRow(word, hit) }
         }
         rows.begin(.price)
