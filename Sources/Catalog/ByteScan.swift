@@ -1,4 +1,4 @@
-internal import CByteScan
+public import CByteScan
 
 /// Finding the few bytes that need care (quotes, escapes, control characters) in text that is
 /// mostly plain, sixteen bytes at a time: each product's titles, URLs and descriptions are
@@ -27,7 +27,7 @@ public enum ByteScan {
         /// Control characters, DEL and bytes from 0x80.
         case notPrintable
 
-        var raw: alifeed_byte_class {
+        @usableFromInline var raw: alifeed_byte_class {
             switch self {
             case .quoteOrBackslash: alifeed_quote_or_backslash
             case .jsonSpecial: alifeed_json_special
@@ -63,6 +63,7 @@ public enum ByteScan {
     /// (SSE2, in C: Swift's SIMD types did not compile to vector compares here); each product's
     /// titles, URLs and descriptions are scanned several times per feed, and the decoder scans
     /// every string of every page.
+    @inlinable
     public static func firstIndex(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, of byteClass: ByteClass) -> Int? {
         guard let base = bytes.baseAddress, start < bytes.count else { return nil }
         let index = alifeed_first_in_class(base, bytes.count, start, byteClass.raw)
