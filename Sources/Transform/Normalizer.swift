@@ -57,6 +57,7 @@ public enum Normalizer {
         var original = wire.original
         if let o = original, o.currency != sale.currency { original = nil }
         var categories: [Category] = []
+        categories.reserveCapacity(2)  // grown from empty, the array was made twice
         if let id = wire.firstLevelCategoryID { categories.append(Category(id: id, name: wire.firstLevelCategoryName.take() ?? "", level: 1)) }
         if let id = wire.secondLevelCategoryID { categories.append(Category(id: id, name: wire.secondLevelCategoryName.take() ?? "", level: 2)) }
         // The fast decoder packs them as it reads the page; the Codable path gives Strings.
