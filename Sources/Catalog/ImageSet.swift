@@ -22,6 +22,11 @@ public struct ImageSet: Sendable, Hashable {
 
     /// The same from UTF-8 bytes.
     public init(main: UnsafeBufferPointer<UInt8>?, gallery: [UnsafeBufferPointer<UInt8>], video: UnsafeBufferPointer<UInt8>?) {
+        storage = gallery.withUnsafeBufferPointer { Self.pack(main: main, gallery: $0, video: video) }
+    }
+
+    /// The same, the gallery's URLs listed in a buffer (``GatewayImages`` lists them on the stack).
+    init(main: UnsafeBufferPointer<UInt8>?, gallery: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>, video: UnsafeBufferPointer<UInt8>?) {
         storage = Self.pack(main: main, gallery: gallery, video: video)
     }
 
@@ -37,11 +42,13 @@ public struct ImageSet: Sendable, Hashable {
             var urls = ranges.map { UnsafeBufferPointer(rebasing: all[$0]) }[...]
             let mainBytes = main == nil ? nil : urls.popFirst()
             let videoBytes = video == nil ? nil : urls.popLast()
-            return Self.pack(main: mainBytes, gallery: Array(urls), video: videoBytes)
+            return Array(urls).withUnsafeBufferPointer { Self.pack(main: mainBytes, gallery: $0, video: videoBytes) }
         }
     }
 
-    private static func pack(main: UnsafeBufferPointer<UInt8>?, gallery: [UnsafeBufferPointer<UInt8>], video: UnsafeBufferPointer<UInt8>?) -> [UInt8] {
+    private static func pack(
+        main: UnsafeBufferPointer<UInt8>?, gallery: UnsafeBufferPointer<UnsafeBufferPointer<UInt8>>, video: UnsafeBufferPointer<UInt8>?
+    ) -> [UInt8] {
         let count = gallery.count + (main == nil ? 0 : 1) + (video == nil ? 0 : 1)
         guard count > 0 else { return [] }
         let textLength = gallery.reduce(0) { $0 + $1.count } + (main?.count ?? 0) + (video?.count ?? 0)
@@ -237,21 +244,30 @@ public struct GatewayImages: Sendable {
             }
             // The main image and the gallery are small images themselves or text of their own.
             let main = main ?? smalls.first
-            var gallery: [Span] = []
-            gallery.reserveCapacity(smalls.count)
-            if smalls.count <= 32 {
-                // A handful of images (the usual case): a linear check is cheaper than a set.
-                for url in smalls {
-                    if let main, same(url, main) { continue }
-                    if gallery.contains(where: { same($0, url) }) { continue }
-                    gallery.append(url)
+            // The gallery is listed on the stack: two arrays per product were made here.
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: smalls.count) { kept in
+                var count = 0
+                if smalls.count <= 32 {
+                    // A handful of images (the usual case): a linear check is cheaper than a set.
+                    for (index, url) in smalls.enumerated() {
+                        if let main, same(url, main) { continue }
+                        if kept[..<count].contains(where: { same(smalls[$0], url) }) { continue }
+                        kept[count] = index
+                        count += 1
+                    }
+                } else {
+                    // A long list does not take quadratic time: Strings hash canonically equivalent text alike.
+                    var seen = Set(main.map { [String(decoding: bytes($0.range), as: UTF8.self)] } ?? [])
+                    for (index, url) in smalls.enumerated() where seen.insert(String(decoding: bytes(url.range), as: UTF8.self)).inserted {
+                        kept[count] = index
+                        count += 1
+                    }
                 }
-            } else {
-                // A long list does not take quadratic time: Strings hash canonically equivalent text alike.
-                var seen = Set(main.map { [String(decoding: bytes($0.range), as: UTF8.self)] } ?? [])
-                for url in smalls where seen.insert(String(decoding: bytes(url.range), as: UTF8.self)).inserted { gallery.append(url) }
+                return withUnsafeTemporaryAllocation(of: UnsafeBufferPointer<UInt8>.self, capacity: count) { gallery in
+                    for position in 0..<count { gallery.initializeElement(at: position, to: bytes(smalls[kept[position]].range)) }
+                    return ImageSet(main: main.map { bytes($0.range) }, gallery: UnsafeBufferPointer(gallery), video: video.map(bytes))
+                }
             }
-            return ImageSet(main: main.map { bytes($0.range) }, gallery: gallery.map { bytes($0.range) }, video: video.map(bytes))
         }
     }
 }

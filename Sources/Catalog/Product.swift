@@ -213,7 +213,15 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
         // Usually top then leaf, already in order.
         if categories.count == 2, categories[0].level <= categories[1].level {
             let (top, leaf) = (categories[0].name, categories[1].name)
-            return top.isEmpty ? leaf : leaf.isEmpty ? top : top + " > " + leaf
+            if top.isEmpty { return leaf }
+            if leaf.isEmpty { return top }
+            // Made once: `top + " > " + leaf` made the middle String too.
+            var path = ""
+            path.reserveCapacity(top.utf8.count + 3 + leaf.utf8.count)
+            path += top
+            path += " > "
+            path += leaf
+            return path
         }
         return categories.sorted { $0.level < $1.level }.map(\.name).filter { !$0.isEmpty }.joined(separator: " > ")
     }

@@ -245,22 +245,28 @@ struct StreamingTransform {
                         // Only a product's first sighting is written; later ones are its other keywords.
                         let reached = index.reach(rowKey)
                         guard reached.isFirst else { continue }
+                        var product: Product
+                        // Taken out of the result before it is changed: while the result lives
+                        // (to the end of a switch over it), the product's box is shared, and the
+                        // first change copied every field.
                         switch Normalizer.product(taking: &wires[offset], hit: KeywordHit(keyword: keyword, page: pageNo, rank: offset + 1)) {
                         case .failure(let issue):
                             outcome.issueCount += 1
                             if outcome.issues.count < 20 { outcome.issues.append(issue) }
-                        case .success(var product):
-                            for sighting in reached.hasLater ? index.later.of(rowKey) : [] {
-                                product.hits.append(KeywordHit(
-                                    keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
-                            }
-                            guard filter.rejection(product) == nil else {
-                                outcome.filteredOut += 1
-                                continue
-                            }
-                            product.affiliateLink = links[product.id] ?? nil
-                            try emit(consume product)
+                            continue
+                        case .success(let made):
+                            product = made
                         }
+                        for sighting in reached.hasLater ? index.later.of(rowKey) : [] {
+                            product.hits.append(KeywordHit(
+                                keyword: index.keywords[Int(sighting.keywordIndex)] ?? keyword, page: Int(sighting.page), rank: Int(sighting.rank)))
+                        }
+                        guard filter.rejection(product) == nil else {
+                            outcome.filteredOut += 1
+                            continue
+                        }
+                        if let link = links[product.id] { product.affiliateLink = link }
+                        try emit(consume product)
                     }
                     try handOver()
                 }
