@@ -343,7 +343,7 @@ public struct PipelineRunner: Sendable {
         var index: StreamingTransform.PageIndex
         var carried: [Product] = []
         do {
-            index = try streaming.indexPages()
+            index = try streaming.indexPages(expectedRows: outcomes.reduce(0) { $0 + $1.productsFetched })
             // Products the catalog knows but this run did not find stay in the feeds as out of stock.
             if spec.transform.missingProducts == .outOfStock, let path = catalogPaths.first {
                 carried = try CatalogDatabase(path: path).knownProducts(excluding: Set(index.firstSeen.keys.map { $0 & ((1 << 54) - 1) }))

@@ -90,8 +90,11 @@ struct StreamingTransform {
         }
     }
 
-    func indexPages() throws -> PageIndex {
+    /// `expectedRows`: the rows the extract stage counted, so the row keys' table is made at its
+    /// size once (grown from empty it was rebuilt a dozen times for 100k rows).
+    func indexPages(expectedRows: Int = 0) throws -> PageIndex {
         var index = PageIndex()
+        index.firstSeen.reserveCapacity(expectedRows)
         let dedupe = spec.transform.dedupe
         try state.forEachPageProductIDs(runID: runID) { keywordIndex, keyword, pageNo, ids in
             index.keywords[keywordIndex] = keyword
