@@ -25,6 +25,11 @@ public enum FastProductDecoder {
         var catalogFieldsOnly = false
         /// In catalog mode, the product's image URLs, straight from the bytes.
         var images = GatewayImages()
+        /// Category and shop names and shop URLs read from this page: the products of a page
+        /// share them often, and each share is one String instead of one per product (an
+        /// allocation here and a free on a feed's thread).
+        var recentNames: [String] = []
+        var nextName = 0
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -298,6 +303,32 @@ public enum FastProductDecoder {
             return .some(text.isEmpty ? nil : text)
         }
 
+        /// ``optionalString()`` for a value that repeats across a page's products: the String
+        /// made for the same bytes earlier in the page, when there is one.
+        mutating func optionalRepeatedString() -> String?? {
+            let start = i
+            guard !isNull(), let range = plainStringBytes() else {
+                i = start
+                return optionalString()
+            }
+            if range.isEmpty { return .some(nil) }
+            let text = UnsafeBufferPointer(rebasing: bytes[range])
+            for name in recentNames where name.utf8.count == text.count {
+                let same = name.utf8.withContiguousStorageIfAvailable { stored in
+                    memcmp(stored.baseAddress!, text.baseAddress!, text.count) == 0
+                }
+                if same == true { return .some(name) }
+            }
+            let name = String(decoding: text, as: UTF8.self)
+            if recentNames.count < 16 {
+                recentNames.append(name)
+            } else {
+                recentNames[nextName] = name
+                nextName = (nextName + 1) % 16
+            }
+            return .some(name)
+        }
+
         /// A string value: a plain one (the usual case) read by `fromBytes` without making a
         /// String, else by `fromText`. `.some(nil)` for null or an empty plain string; `nil` when
         /// neither takes it (the caller then decodes the page the Codable way).
@@ -501,10 +532,10 @@ public enum FastProductDecoder {
                 case .productDetailURL: guard let v = s.optionalString() else { return false }; p.detailURL = v
                 case .productMainImageURL: guard let v = s.optionalString() else { return false }; p.mainImageURL = v
                 case .productVideoURL: guard let v = s.optionalString() else { return false }; p.videoURL = v
-                case .shopName: guard let v = s.optionalString() else { return false }; p.shopName = v
-                case .shopURL: guard let v = s.optionalString() else { return false }; p.shopURL = v
-                case .firstLevelCategoryName: guard let v = s.optionalString() else { return false }; p.firstLevelCategoryName = v
-                case .secondLevelCategoryName: guard let v = s.optionalString() else { return false }; p.secondLevelCategoryName = v
+                case .shopName: guard let v = s.optionalRepeatedString() else { return false }; p.shopName = v
+                case .shopURL: guard let v = s.optionalRepeatedString() else { return false }; p.shopURL = v
+                case .firstLevelCategoryName: guard let v = s.optionalRepeatedString() else { return false }; p.firstLevelCategoryName = v
+                case .secondLevelCategoryName: guard let v = s.optionalRepeatedString() else { return false }; p.secondLevelCategoryName = v
                 case .promotionLink: guard let v = s.optionalString() else { return false }; p.promotionLink = v
                 case .shipToDays: guard let v = s.optionalString() else { return false }; p.shipToDays = v
                 case .platformProductType: guard let v = s.optionalString() else { return false }; p.platformProductType = v

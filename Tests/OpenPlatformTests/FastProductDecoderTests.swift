@@ -105,6 +105,36 @@ import Testing
         #expect(fast.products.first?.title == "Café \"quoted\" \\ back/slash 🎧 tab\t nl\n ctl\u{01}")
     }
 
+    /// Category and shop names repeat across a page's products and are made once each; escaped,
+    /// empty and null ones, and more distinct ones than are remembered, still decode as the
+    /// Codable decoder decodes them.
+    @Test func repeatedNamesDecodeTheSame() throws {
+        func product(_ n: Int, shop: String, category: String) -> String {
+            #"{"product_id":"\#(1_005_000_000_000_000 + n)","product_title":"T \#(n)","sale_price":"5.00","sale_price_currency":"USD","#
+                + #""shop_id":\#(n),"shop_name":\#(shop),"shop_url":"https://s.example/\#(n % 3)","#
+                + #""first_level_category_id":1,"first_level_category_name":\#(category),"second_level_category_id":2,"#
+                + #""second_level_category_name":"Cases for phones, all kinds"}"#
+        }
+        var products: [String] = []
+        for n in 0..<40 {
+            let shop = n % 5 == 0 ? #""Café Shop Number One""# : n % 7 == 0 ? "null" : n % 11 == 0 ? #""""# : #""Shop Number \#(n % 20)""#
+            products.append(product(n, shop: shop, category: n % 2 == 0 ? #""Consumer Electronics""# : #""Phones & Telecommunications""#))
+        }
+        let json = #"{"aliexpress_affiliate_product_query_response":{"resp_result":{"result":{"current_record_count":40,"products":{"product":["#
+            + products.joined(separator: ",") + #"]}},"resp_code":"200"},"request_id":"r"}}"#
+        let data = Data(json.utf8)
+        for catalogFieldsOnly in [false, true] {
+            let fast = try #require(FastProductDecoder.decode(data, method: "aliexpress.affiliate.product.query", catalogFieldsOnly: catalogFieldsOnly))
+            let reference = try #require(try Self.codable(data, "aliexpress.affiliate.product.query"))
+            #expect(fast.products.map(\.shopName) == reference.products.map(\.shopName))
+            #expect(fast.products.map(\.shopURL) == reference.products.map(\.shopURL))
+            #expect(fast.products.map(\.firstLevelCategoryName) == reference.products.map(\.firstLevelCategoryName))
+            #expect(fast.products.map(\.secondLevelCategoryName) == reference.products.map(\.secondLevelCategoryName))
+            #expect(fast.products[0].shopName == "Café Shop Number One" && fast.products[7].shopName == nil && fast.products[11].shopName == nil)
+            #expect(fast.products[23].shopName == "Shop Number 3" && fast.products[39].shopName == "Shop Number 19")
+        }
+    }
+
     @Test func mutatedBodiesNeverCrash() throws {
         let seed = Array(try FixtureDecodingTests.fixture("product.query--matzati-ils-a"))
         var state: UInt64 = 99
