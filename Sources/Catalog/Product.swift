@@ -156,7 +156,7 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
         // Reads are plain loads: with the checks Swift makes on a class's stored property, every
         // value a feed reads called into the runtime twice.
         @exclusivity(unchecked) var fields: Fields
-        /// Derived from `fields`, so not compared or coded; dropped when the title or shop changes.
+        /// Derived from `fields`, so not compared or coded; dropped when the title, shop or categories change.
         @exclusivity(unchecked) var storefront: StorefrontText?
 
         init(_ fields: Fields, storefront: StorefrontText? = nil) {

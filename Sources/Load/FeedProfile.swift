@@ -138,8 +138,6 @@ public enum FeedValues {
         }
     }
 
-
-    /// `Top > Leaf`.
     public static func vendor(_ product: Product, options: FeedOptions) -> String {
         vendor(product, options: options, text: ProductText(product))
     }

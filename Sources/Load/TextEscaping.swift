@@ -16,8 +16,6 @@ public enum CSVFormat {
         return out.string()
     }
 
-    /// `,` `"` CR LF as bits of a mask: one shift and test per byte instead of four comparisons.
-
     /// ``field(_:)`` appended as bytes: feeds write millions of cells.
     static func appendField(_ text: String, to out: inout ByteBuffer) {
         guard !text.isEmpty else { return }
@@ -98,10 +96,8 @@ public enum XMLFormat {
         return String(out)
     }
 
-    /// Below 64, the bytes text cannot carry as they are: the control characters other than tab,
-    /// LF and CR, and `" & ' < >`. At 64 and above only DEL and non-ASCII bytes are special.
-
-    /// Where the first byte that needs care is (to escape, remove, or non-ASCII), if any.
+    /// Where the first byte that needs care is (to escape, remove, or non-ASCII), if any: the
+    /// control characters other than tab, LF and CR, `" & ' < >`, DEL and non-ASCII bytes.
     static func firstSpecial(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         ByteScan.firstIndex(in: bytes, of: .xmlSpecial)
     }
