@@ -60,9 +60,10 @@ public enum ByteScan {
     }
 
     /// The index of the first byte from `start` that is in `byteClass`. Sixteen bytes at a time
-    /// (SSE2, in C: Swift's SIMD types did not compile to vector compares here); each product's
-    /// titles, URLs and descriptions are scanned several times per feed, and the decoder scans
-    /// every string of every page.
+    /// (SSE2, in C: through Swift's `SIMD16<UInt8>` the same scan ran 10× slower, or 20 % faster
+    /// than eight-byte words with the mask bit-cast); each product's titles, URLs and
+    /// descriptions are scanned several times per feed, and the decoder scans every string of
+    /// every page. Inlinable, so the C function is compiled into each caller.
     @inlinable
     public static func firstIndex(in bytes: UnsafeBufferPointer<UInt8>, from start: Int = 0, of byteClass: ByteClass) -> Int? {
         guard let base = bytes.baseAddress, start < bytes.count else { return nil }

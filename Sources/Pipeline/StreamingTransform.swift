@@ -91,7 +91,7 @@ struct StreamingTransform {
     }
 
     /// `expectedRows`: the rows the extract stage counted, so the row keys' table is made at its
-    /// size once (grown from empty it was rebuilt a dozen times for 100k rows).
+    /// size once instead of doubling its way there.
     func indexPages(expectedRows: Int = 0) throws -> PageIndex {
         var index = PageIndex()
         index.firstSeen.reserveCapacity(expectedRows)
@@ -234,7 +234,8 @@ struct StreamingTransform {
                         for keyword in product.keywords { outcome.keptPerKeyword[keyword, default: 0] += 1 }
                     }
                     if !workers.isEmpty {
-                        // Two feeds or more would each clean the title and shop name again.
+                        // Two feeds or more would each clean the title and shop name and make the
+                        // category path again.
                         if workers.count > 1 { product.prepareStorefrontText() }
                         batch.append(product)
                     }
