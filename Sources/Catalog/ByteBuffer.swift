@@ -57,10 +57,6 @@ public struct ByteBuffer: ~Copyable {
         length += bytes.count
     }
 
-    @inlinable public mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
-        append(contentsOf: bytes.bindMemory(to: UInt8.self))
-    }
-
     @inlinable public mutating func append(contentsOf bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
