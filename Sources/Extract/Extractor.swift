@@ -130,7 +130,7 @@ public struct Extractor: Sendable {
             // seen it, instead of every page of the keyword until its last one arrives.
             (count, found) = try await withThrowingTaskGroup(of: FetchedPage.self) { [count, found] group in
                 for pageNo in missing {
-                    group.addTask { try await page(index, keyword: keyword, pageNo: pageNo, plan: plan) }
+                    group.addTask { try await fetch(index, keyword: keyword, pageNo: pageNo, plan: plan) }
                 }
                 var count = count, found = found
                 for try await fetchedPage in group {
@@ -161,6 +161,11 @@ public struct Extractor: Sendable {
         if let checkpoints, let stored = try await checkpoints.checkpointedPage(keywordIndex: index, pageNo: pageNo) {
             return stored
         }
+        return try await fetch(index, keyword: keyword, pageNo: pageNo, plan: plan)
+    }
+
+    /// A page from the network, checkpointed (for one known not to be checkpointed already).
+    private func fetch(_ index: Int, keyword: String, pageNo: Int, plan: PagePlan) async throws -> FetchedPage {
         let query = plan.query(keyword: keyword, page: pageNo)
         let result: ProductPage
         do {
