@@ -396,6 +396,33 @@ public final class CatalogDatabase {
                 CREATE INDEX product_keywords_by_keyword ON product_keywords(keyword);
                 """)
         }),
+        ("v8", { db in
+            // Keyword hits keyed by keyword first, `(keyword, product_seq)`, in place of the
+            // `(product_seq, keyword)` key and a second index on the keyword. Every hit went into
+            // both B-trees; now one. A run takes keywords one after another, so a new product's hit
+            // is still appended, at the end of its keyword's range, and the products a keyword
+            // found are still one range of the table. Nothing in alifeed reads hits by product;
+            // a query for one product's keywords now scans the table. Measured with a C program
+            // inserting a first run's rows through the same libsqlite3: 0.55 → 0.48 s of CPU per
+            // 100k products, the same as dropping the index outright.
+            try db.execute(sql: """
+                CREATE TABLE product_keywords_v8 (
+                    product_seq INTEGER NOT NULL,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+                    keyword TEXT NOT NULL,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    last_page INTEGER NOT NULL,
+                    last_rank INTEGER NOT NULL,
+                    PRIMARY KEY (keyword, product_seq)
+                ) STRICT, WITHOUT ROWID;
+                INSERT INTO product_keywords_v8
+                    SELECT product_seq, product_id, keyword, first_seen, last_seen, last_page, last_rank
+                    FROM product_keywords ORDER BY keyword, product_seq;
+                DROP TABLE product_keywords;
+                ALTER TABLE product_keywords_v8 RENAME TO product_keywords;
+                """)
+        }),
     ]
 
     /// Stores the finished run's summary and counters on its ledger row.
@@ -676,7 +703,7 @@ public final class CatalogWriter {
         newKeyword = DirectStatement(try db.makeStatement(sql: """
             INSERT INTO product_keywords (product_id, keyword, last_page, last_rank, product_seq, first_seen, last_seen)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
-            ON CONFLICT(product_seq, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
+            ON CONFLICT(keyword, product_seq) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                 last_rank = excluded.last_rank
             """))
         newPrice = DirectStatement(try db.makeStatement(sql: """
@@ -785,8 +812,8 @@ public final class CatalogWriter {
             INSERT INTO product_keywords (product_seq, product_id, keyword, first_seen, last_seen, last_page, last_rank)
                 SELECT s.product_seq, s.product_id, s.keyword, :now, :now, s.last_page, s.last_rank
                 FROM temp.keyword_staging s
-                WHERE true ORDER BY s.product_seq, s.keyword, s.rowid
-                ON CONFLICT(product_seq, keyword) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
+                WHERE true ORDER BY s.keyword, s.product_seq, s.rowid
+                ON CONFLICT(keyword, product_seq) DO UPDATE SET last_seen = excluded.last_seen, last_page = excluded.last_page,
                     last_rank = excluded.last_rank;
             INSERT INTO price_history (product_seq, product_id, run_id, observed_at, sale_price, original_price, currency)
                 SELECT s.product_seq, s.product_id, :run, :now, s.sale_price, s.original_price, s.currency

@@ -203,8 +203,8 @@ import Testing
         try old.close()
 
         let upgraded = try CatalogDatabase(path: path)
-        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
-        #expect(CatalogDatabase.schemaVersion == 7)
+        #expect(try upgraded.appliedVersions() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
+        #expect(CatalogDatabase.schemaVersion == 8)
         let (title, availability, runColumns, alertsTable, journal, historyIndexes) = try upgraded.queue.read { db in
             (try String.fetchOne(db, sql: "SELECT title FROM products WHERE id = 42"),
              try String.fetchOne(db, sql: "SELECT availability FROM products WHERE id = 42"),
@@ -218,7 +218,7 @@ import Testing
              try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'product_keywords'"))
         }
         #expect(keyed == ["affiliate_links", "price_history", "product_keywords"])
-        #expect(keywordIndexes == ["product_keywords_by_keyword"])
+        #expect(keywordIndexes == [], "v8: keyed by keyword first, no second index")
         let productIndexes = try upgraded.queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'products' AND sql IS NOT NULL")
         }
@@ -237,7 +237,8 @@ import Testing
             (try Row.fetchOne(db, sql: "SELECT keyword, last_rank FROM product_keywords WHERE product_id = 42"),
              try String.fetchOne(db, sql: "SELECT url FROM affiliate_links WHERE product_id = 42 AND run_id = 'r1'"))
         }
-        // v6: history and links keyed by run first; v7: by the product's arrival number, not its id.
+        // v6: history and links keyed by run first; v7: by the product's arrival number, not its
+        // id; v8: keyword hits by keyword, then arrival number.
         let keys = try upgraded.queue.read { db in
             try ["price_history", "affiliate_links", "product_keywords"].map { table in
                 try String.fetchAll(db, sql: """
@@ -246,7 +247,7 @@ import Testing
                     """, arguments: [table])
             }
         }
-        #expect(keys == [["run_id", "product_seq"], ["run_id", "product_seq"], ["product_seq", "keyword"]])
+        #expect(keys == [["run_id", "product_seq"], ["run_id", "product_seq"], ["keyword", "product_seq"]])
         let (sequence, rowSeqs) = try upgraded.queue.read { db in
             (try Row.fetchAll(db, sql: "SELECT seq, id FROM products ORDER BY seq").map { [$0["seq"] as Int64, $0["id"] as Int64] },
              try ["price_history", "affiliate_links", "product_keywords"].map { table in
