@@ -5,6 +5,10 @@ import Foundation
 /// decoding on the calling thread overlaps with writing here; batches are written in the order
 /// they were handed over. At most `capacity` batches wait (and as many more are being written),
 /// so memory stays bounded when the writer is the slow side.
+///
+/// A writer with `yieldsCPU` runs at a lower scheduling priority (nice +5): with more threads than
+/// cores, the load pass and the catalog's writer (the longest thread) get a core first, and a
+/// feed's writer takes the time they leave, its queue absorbing the lag.
 final class SinkWorker<Batch>: @unchecked Sendable {
     // @unchecked: `write` (and what it writes to) is used by the worker thread only, from
     // `start()` until `finish()` or `abandon()` returns, and by the owner only before and after;
@@ -17,15 +21,30 @@ final class SinkWorker<Batch>: @unchecked Sendable {
     private var failure: (any Error)?
     private let capacity: Int
     private let wakeAt: Int
+    private let yieldsCPU: Bool
 
-    init(capacity: Int = 8, wakeAt: Int = 4, write: @escaping (Batch) throws -> Void) {
+    /// How much a writer that yields the CPU adds to its nice value (0 is the default, 19 the
+    /// lowest priority).
+    static var yieldingNiceness: Int32 { 5 }
+
+    init(capacity: Int = 32, wakeAt: Int = 4, yieldsCPU: Bool = false, write: @escaping (Batch) throws -> Void) {
         self.write = write
         self.capacity = capacity
         self.wakeAt = min(wakeAt, capacity)
+        self.yieldsCPU = yieldsCPU
     }
 
     func start() {
-        let thread = Thread { [self] in work() }
+        let thread = Thread { [self] in
+            // On Linux the nice value is the calling thread's own (`who` 0), not the process's.
+            // Lowering the priority needs no privilege; failing to is harmless (the writer runs
+            // as before). Relative to the thread's own, so a job started with `nice` keeps it.
+            if yieldsCPU {
+                let which = __priority_which_t(PRIO_PROCESS.rawValue)
+                _ = setpriority(which, 0, min(getpriority(which, 0) + Self.yieldingNiceness, 19))
+            }
+            work()
+        }
         thread.name = "alifeed sink writer"
         thread.start()
     }

@@ -56,6 +56,22 @@ import Testing
         #expect(recorder.ids.withLock { $0 } == Array(1...119), "nothing after the failure is written")
     }
 
+    /// A feed's writer runs at a lower priority than the thread that made it (its nice value),
+    /// so that the load pass and the catalog's writer get a core first; other writers do not.
+    @Test(arguments: [true, false]) func aWriterThatYieldsRunsAtALowerPriority(yields: Bool) throws {
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let niceness = Mutex<[Int32]>([])
+        let worker = SinkWorker<Int>(capacity: 2, wakeAt: 1, yieldsCPU: yields) { _ in
+            niceness.withLock { $0.append(getpriority(which, 0)) }
+        }
+        worker.start()
+        try worker.submit(1)
+        try worker.finish()
+        let own = getpriority(which, 0)
+        #expect(niceness.withLock { $0 } == [yields ? min(own + SinkWorker<Int>.yieldingNiceness, 19) : own])
+        #expect(getpriority(which, 0) == own, "the calling thread keeps its own")
+    }
+
     @Test func abandonStopsWithoutWritingTheRest() throws {
         let recorder = Recorder()
         let worker = SinkWorker(capacity: 64, write: recorder.write(page:))
