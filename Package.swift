@@ -28,6 +28,9 @@ let package = Package(
         // Finding the bytes that need escaping, sixteen at a time (SSE2); Swift's SIMD types did
         // not compile to vector compares here.
         .target(name: "CByteScan"),
+        // Starting a file's writeback early (Linux `sync_file_range`, which Glibc's Swift module
+        // does not export).
+        .target(name: "CWriteback"),
         .target(name: "Catalog", dependencies: ["CByteScan"], swiftSettings: strictSettings),
         .target(
             name: "OpenPlatform",
@@ -61,7 +64,8 @@ let package = Package(
         .target(
             name: "Load",
             dependencies: [
-                "Catalog", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "Catalog", "CWriteback", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),
