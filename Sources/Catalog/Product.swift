@@ -209,7 +209,7 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
         return Self.categoryPath(box.fields.categories)
     }
 
-    private static func categoryPath(_ categories: [Category]) -> String {
+    static func categoryPath(_ categories: [Category]) -> String {
         // Usually top then leaf, already in order.
         if categories.count == 2, categories[0].level <= categories[1].level {
             let (top, leaf) = (categories[0].name, categories[1].name)
@@ -228,16 +228,23 @@ public struct Product: Sendable, Hashable, Codable, Identifiable, CustomReflecta
 
     /// Works out ``storefrontTitle``, ``storefrontShopName`` and ``categoryPath`` now, once:
     /// every feed uses them, and each feed's thread worked them out again (cleaning the title
-    /// and shop name was a fifth of a feed's time per product in a profile).
-    public mutating func prepareStorefrontText() {
+    /// and shop name was a fifth of a feed's time per product in a profile). `recent` keeps the
+    /// last few category paths for the next products (see ``StorefrontTextCache``).
+    public mutating func prepareStorefrontText(recent: inout StorefrontTextCache) {
         func cleaned(_ text: String) -> Cleaned {
             let clean = TitleCleaner.clean(text)
             return clean == text ? .same : .other(clean)
         }
         let text = StorefrontText(
             title: cleaned(box.fields.title), shopName: box.fields.shop?.name.map(cleaned),
-            categoryPath: Self.categoryPath(box.fields.categories))
+            categoryPath: recent.categoryPath(box.fields.categories))
         unique().storefront = text
+    }
+
+    /// ``prepareStorefrontText(recent:)`` without paths kept from earlier products.
+    public mutating func prepareStorefrontText() {
+        var recent = StorefrontTextCache()
+        prepareStorefrontText(recent: &recent)
     }
 
     public static func == (a: Product, b: Product) -> Bool { a.box === b.box || a.box.fields == b.box.fields }
@@ -407,4 +414,34 @@ public struct Pricing: Sendable, Hashable, Codable {
 public enum Availability: String, Sendable, Hashable, Codable {
     case inStock = "in_stock"
     case outOfStock = "out_of_stock"
+}
+
+/// The category paths (`Phones > Cases`) made for the last few products, so that products of the
+/// same categories (a keyword's products mostly are) share one String instead of each making
+/// its own: one allocation, and its release on a feed's thread, less per product.
+public struct StorefrontTextCache: Sendable {
+    private var entries: [(top: String, leaf: String, path: String)] = []
+    private var next = 0
+    static let capacity = 8
+
+    public init() {}
+
+    /// ``Product/categoryPath`` of `categories`: a path made earlier for the same top and leaf
+    /// names, or a new one, kept.
+    mutating func categoryPath(_ categories: [Category]) -> String {
+        // Top then leaf (the usual order; any other is sorted, and not kept).
+        guard categories.count == 2, categories[0].level <= categories[1].level else { return Product.categoryPath(categories) }
+        let (top, leaf) = (categories[0].name, categories[1].name)
+        // The decoder makes one String per page for a repeated name, so a match is usually the
+        // same storage, which `==` sees without comparing the bytes.
+        for entry in entries where entry.leaf == leaf && entry.top == top { return entry.path }
+        let path = Product.categoryPath(categories)
+        if entries.count < Self.capacity {
+            entries.append((top, leaf, path))
+        } else {
+            entries[next] = (top, leaf, path)
+            next = (next + 1) % Self.capacity
+        }
+        return path
+    }
 }

@@ -218,6 +218,7 @@ struct StreamingTransform {
                 catalogWorker?.start()
                 let filter = filter
                 let pricing = spec.transform.pricing
+                var recentStorefrontText = StorefrontTextCache()
                 // Takes the product and moves it into the batch last: a copy there was a retain of
                 // every String in it, and a release when the copy here went.
                 func emit(_ product: consuming Product) throws {
@@ -240,7 +241,7 @@ struct StreamingTransform {
                     if !workers.isEmpty {
                         // Two feeds or more would each clean the title and shop name and make the
                         // category path again.
-                        if workers.count > 1 { product.prepareStorefrontText() }
+                        if workers.count > 1 { product.prepareStorefrontText(recent: &recentStorefrontText) }
                         batch.append(product)
                     }
                 }

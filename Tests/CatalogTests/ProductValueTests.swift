@@ -115,6 +115,36 @@ import Catalog
         #expect(p.categoryPath == expected)
     }
 
+    /// Products prepared one after another share the paths of the categories they share, and
+    /// each still gets its own categories' path, whatever came before it.
+    @Test func pathsAreSharedAcrossProductsOfTheSameCategories() {
+        func product(_ categories: [(String, Int)]) -> Product {
+            Product(
+                id: 1, title: "t", salePrice: Money(1, .usd),
+                categories: categories.enumerated().map { Category(id: Int64($0.offset), name: $0.element.0, level: $0.element.1) })
+        }
+        var recent = StorefrontTextCache()
+        let sequence: [([(String, Int)], String)] = [
+            ([("Phones & Telecommunications", 1), ("Phone Cases", 2)], "Phones & Telecommunications > Phone Cases"),
+            ([("Cases", 1), ("Phones", 2)], "Cases > Phones"),
+            ([("Phones", 2), ("Cases", 1)], "Cases > Phones"),
+            ([("Phones", 1), ("Cases", 2)], "Phones > Cases"),
+            ([("Phones", 1), ("", 2)], "Phones"),
+            ([("Phones & Telecommunications", 1), ("Phone Cases", 2)], "Phones & Telecommunications > Phone Cases"),
+        ] + (1...10).map { ([("Top", 1), ("Leaf \($0)", 2)], "Top > Leaf \($0)") }
+            + [([("Cases", 1), ("Phones", 2)], "Cases > Phones")]
+        var made: [String] = []
+        for (categories, expected) in sequence {
+            var p = product(categories)
+            p.prepareStorefrontText(recent: &recent)
+            #expect(p.categoryPath == expected, "\(categories)")
+            made.append(p.categoryPath)
+        }
+        // The sixth product's path is the first's own String (the same storage, not a copy; a
+        // path of 16 bytes or more, which Swift does not store inline).
+        #expect(made[0].utf8.withContiguousStorageIfAvailable { $0.baseAddress } == made[5].utf8.withContiguousStorageIfAvailable { $0.baseAddress })
+    }
+
     @Test func changedCategoriesAreSeen() {
         var p = Product(id: 1, title: "t", salePrice: Money(1, .usd), categories: [Category(id: 1, name: "Phones", level: 1)])
         p.prepareStorefrontText()
