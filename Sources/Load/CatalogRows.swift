@@ -28,6 +28,8 @@ public struct CatalogRows: Sendable {
     var executions: [Execution] = []
     /// Products found this run (not the ones only marked out of stock).
     public internal(set) var found = 0
+    /// Products, found or only marked out of stock.
+    public internal(set) var products = 0
 
     public init() {}
 
@@ -46,6 +48,7 @@ public struct CatalogRows: Sendable {
         values.removeAll(keepingCapacity: true)
         executions.removeAll(keepingCapacity: true)
         found = 0
+        products = 0
     }
 
     mutating func begin(_ statement: Statement) {
@@ -97,6 +100,7 @@ public struct CatalogRows: Sendable {
 public struct CatalogRowEncoder: Sendable {
 
     public func append(_ p: Product, to rows: inout CatalogRows) {
+        rows.products += 1
         if p.availability == .outOfStock && p.hits.isEmpty {
             // Known from earlier runs, not found this run: kept, marked, no new observation.
             rows.begin(.unavailable)
