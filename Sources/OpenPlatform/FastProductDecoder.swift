@@ -450,8 +450,11 @@ public enum FastProductDecoder {
             }
         }
 
-        /// The field a key names, compared as bytes: no String is made per key.
-        func field(_ key: Range<Int>, in table: [[Field.Name]]) -> Field? {
+        /// The field a key names, compared as bytes: no String is made per key. Static, on the
+        /// bytes alone: as a method called on the product's `inout` scanner it copied the whole
+        /// scanner (112 bytes) for every key (the member closure's own share of the decoder's
+        /// profile samples 10–12 % → 3.5 %, plus 3.4 % now in this function).
+        static func field(_ key: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, in table: [[Field.Name]]) -> Field? {
             guard key.count < 64 else { return nil }
             let start = bytes.baseAddress! + key.lowerBound
             let (head, tail) = Field.words(start, count: key.count)
@@ -510,7 +513,7 @@ public enum FastProductDecoder {
             let names = Field.byLength
             if catalogFieldsOnly { images.removeAll() }
             let ok = object { s, key in
-                let field = s.field(key, in: names)
+                let field = Scanner.field(key, of: s.bytes, in: names)
                 if s.catalogFieldsOnly, let field {
                     if field.isUnusedByCatalog { return s.skip() }
                     switch field {
