@@ -239,7 +239,7 @@ enum CPUBench {
                     sale_price TEXT, original_price TEXT, currency TEXT, main_image TEXT, category_id INTEGER, shop_id INTEGER,
                     commission_rate TEXT, rating_percent TEXT, volume_30d INTEGER, first_seen TEXT, last_seen TEXT) STRICT;
                 CREATE TABLE product_keywords (product_seq INTEGER, product_id INTEGER, keyword TEXT,
-                    PRIMARY KEY (product_seq, keyword)) STRICT, WITHOUT ROWID;
+                    PRIMARY KEY (keyword, product_seq)) STRICT, WITHOUT ROWID;
                 CREATE TABLE price_history (product_seq INTEGER, product_id INTEGER, run_id TEXT, sale_price TEXT,
                     PRIMARY KEY (run_id, product_seq)) STRICT, WITHOUT ROWID;
                 """)
