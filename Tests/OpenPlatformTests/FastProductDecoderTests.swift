@@ -135,6 +135,24 @@ import Testing
         }
     }
 
+    /// A key is a field only if every byte matches: unknown keys that share a field's length,
+    /// first and last eight bytes (and, over 16 bytes, all but their middle) are skipped.
+    @Test(arguments: ["target_originaX_price_currency", "target_original_priceXcurrency", "second_level_categoryXname", "product_small_image_urlX"])
+    func aKeyDifferingOnlyInTheMiddleIsNotTheField(key: String) throws {
+        let json = #"{"aliexpress_affiliate_product_query_response":{"resp_result":{"result":{"current_record_count":1,"products":{"product":["#
+            + #"{"product_id":1005000000000001,"product_title":"T","sale_price":"5.00","sale_price_currency":"USD","#
+            + #"""# + key + #"":"EUR"}]}},"resp_code":"200"},"request_id":"r"}}"#
+        let data = Data(json.utf8)
+        for catalogFieldsOnly in [false, true] {
+            let fast = try #require(FastProductDecoder.decode(data, method: "aliexpress.affiliate.product.query", catalogFieldsOnly: catalogFieldsOnly))
+            let product = try #require(fast.products.first)
+            #expect(product.targetOriginalPriceCurrency == nil)
+            #expect(product.secondLevelCategoryName == nil)
+            #expect(product.smallImageURLs.isEmpty && (product.images?.imageCount ?? 0) == 0)
+            #expect(product.title == "T")
+        }
+    }
+
     @Test func mutatedBodiesNeverCrash() throws {
         let seed = Array(try FixtureDecodingTests.fixture("product.query--matzati-ils-a"))
         var state: UInt64 = 99
